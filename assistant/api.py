@@ -1,0 +1,156 @@
+"""The public Python API: ``Assistant``, with ``Answer`` and ``Citation`` from ``schema``."""
+
+from __future__ import annotations
+
+import re
+import time
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+from llama_index.core.base.llms.types import ChatMessage
+from llama_index.core.llms import LLM
+
+from assistant.answer import Composed, Composer, select_evidence, to_citation
+from assistant.embed import Embedder
+from assistant.followup import QuestionRewriter
+from assistant.gate import AnswerGate
+from assistant.ingest import IngestReport, Ingestor, Progress
+from assistant.language import detect_language, message
+from assistant.llm import make_llm
+from assistant.retrieve import EvidenceScorer, HybridRetriever
+from assistant.schema import Answer, Citation, QuestionError, TextDelta
+from assistant.settings import Settings
+from assistant.store import DocumentInfo, Store
+from assistant.verify import SupportJudge
+
+History = Sequence[tuple[str, str]]
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+CITATION_MARGIN = 0.06
+
+
+class Assistant:
+    """Ingest articles, then ask questions and get answers whose every claim is cited.
+
+    Models load on first use, once per process; an unchanged re-ingest loads none.
+    """
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings()
+        self.store = Store(self.settings)
+        self._embedder: Embedder | None = None
+        self._llm: LLM | None = None
+        self._llm_loaded = False
+
+    # --- parts, loaded lazily ---------------------------------------------------------
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            s = self.settings
+            self._embedder = Embedder(s.embed_model, s.models_dir, s.max_seq_length, s.embed_batch_size)
+        return self._embedder
+
+    @property
+    def llm(self) -> LLM | None:
+        if not self._llm_loaded:
+            self._llm = make_llm(self.settings)
+            self._llm_loaded = True
+        return self._llm
+
+    @property
+    def retriever(self) -> HybridRetriever:
+        s = self.settings
+        return HybridRetriever(self.store, self.embedder, s.candidates, s.dense_weight)
+
+    def judge(self) -> SupportJudge:
+        return SupportJudge(embed=self.embedder.embed_texts)
+
+    # --- ingest -----------------------------------------------------------------------------
+    def ingest(self, paths: Iterable[Path] | None = None, progress: Progress | None = None,
+               lock_wait_s: float = 0.0) -> IngestReport:
+        targets = list(paths) if paths is not None else [self.settings.corpus_dir]
+        return Ingestor(self.settings, self.store, lambda: self.embedder).run(targets, progress, lock_wait_s)
+
+    def documents(self) -> list[DocumentInfo]:
+        return self.store.documents(state="ok")
+
+    def warm_up(self) -> None:
+        """Load the models and run one query so the first user does not wait for it."""
+        self.embedder.embed_queries(["warm-up"])
+        if self.store.chunk_count():
+            self.store.ensure_lexical()
+            self.retriever.candidates_for("warm-up", k=1)
+        if self.llm is not None:
+            # loads the weights and fills the prompt cache with the system prompt
+            self.llm.chat([ChatMessage(role="user", content="Hallo")], max_tokens=1)
+
+    # --- questions ------------------------------------------------------------------------------
+    def check_question(self, question: str) -> tuple[str, str]:
+        """The cleaned question and its language, or a ``QuestionError`` saying what is wrong."""
+        if not isinstance(question, str):
+            raise QuestionError("The question must be text.")
+        cleaned = unicodedata.normalize("NFC", _CONTROL.sub(" ", question)).strip()
+        lang = detect_language(cleaned[:2000])
+        if not cleaned:
+            raise QuestionError(message(lang, "empty"))
+        if len(cleaned) > self.settings.max_question_chars:
+            raise QuestionError(message(lang, "too_long", n=len(cleaned), limit=self.settings.max_question_chars))
+        if not re.search(r"\w", cleaned):
+            raise QuestionError(message(lang, "no_text"))
+        return cleaned, lang
+
+    def ask(self, question: str, history: History | None = None) -> Answer:
+        answer = None
+        for event in self.stream(question, history):
+            if isinstance(event, Answer):
+                answer = event
+        assert answer is not None
+        return answer
+
+    def stream(self, question: str, history: History | None = None) -> Iterator[str | Answer]:
+        """Text deltas as they are verified, then the final ``Answer``."""
+        started = time.perf_counter()
+        timings: dict[str, float] = {}
+        cleaned, lang = self.check_question(question)
+        backend = self.settings.backend
+        if not self.store.chunk_count():
+            yield message(lang, "empty_index")
+            yield Answer(message(lang, "empty_index"), [], True, cleaned, lang, cleaned, backend)
+            return
+        rewritten = QuestionRewriter(self.llm).run(cleaned, list(history or []))
+        timings["rewrite"] = _ms(started)
+        query_vector = self.embedder.embed_queries([rewritten])[0]
+        candidates = self.retriever.candidates_for(rewritten, query_vector)
+        evidence = EvidenceScorer().run(rewritten, query_vector, candidates, self.store)
+        timings["retrieve"] = _ms(started)
+        chosen = select_evidence(evidence, self.settings.max_citations, CITATION_MARGIN)
+        decision = AnswerGate(self.settings.abstain_threshold).run(rewritten, chosen)
+        closest = [to_citation(e, i + 1) for i, e in enumerate(evidence[:8])]
+        if not decision.answer:
+            text = message(lang, "abstain")
+            yield text
+            yield Answer(text, [], True, cleaned, lang, rewritten, backend, closest, [decision.reason],
+                         {**timings, "total": _ms(started)})
+            return
+        composer = Composer(self.llm, self.judge())
+        composed: Composed | None = None
+        for event in composer.stream(rewritten if rewritten != cleaned else cleaned, lang, chosen):
+            if isinstance(event, TextDelta):
+                timings.setdefault("first_token", _ms(started))
+                yield event.text
+            else:
+                composed = event
+        assert composed is not None
+        timings["total"] = _ms(started)
+        yield Answer(composed.text, composed.citations, False, cleaned, lang, rewritten, backend, closest,
+                     [decision.reason, *composed.notes], timings)
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 1)
+
+
+__all__ = ["Answer", "Assistant", "Citation", "QuestionError"]

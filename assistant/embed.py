@@ -1,0 +1,142 @@
+"""Embedding chunks, their sentences and queries with one sentence-transformers model.
+
+A llama-index ``BaseEmbedding``, so it plugs into any llama-index pipeline. Our own
+class rather than ``HuggingFaceEmbedding`` because we also need sentence vectors for
+evidence scoring, and computing them by *late chunking* (mean-pooling each sentence's
+token states out of the chunk's own forward pass) gives them at no extra model cost.
+Models whose pooling is not a mean fall back to embedding each sentence on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+from llama_index.core.base.embeddings.base import BaseEmbedding
+from pydantic import PrivateAttr
+
+from assistant.chunking import Chunk
+from assistant.models import load_sentence_transformer
+
+SentenceMode = Literal["late", "separate"]
+
+
+class Embedder(BaseEmbedding):
+    """Query, document and sentence vectors; normalised float32 numpy arrays."""
+
+    _model: Any = PrivateAttr()
+    _query_prompt: str = PrivateAttr()
+    _doc_prompt: str = PrivateAttr()
+    _late: bool = PrivateAttr()
+
+    def __init__(self, model_name: str, models_dir: Path, max_seq_length: int = 512,
+                 batch_size: int = 16, sentence_mode: SentenceMode = "late", **kwargs: Any) -> None:
+        super().__init__(model_name=model_name, embed_batch_size=batch_size, **kwargs)
+        self._model = load_sentence_transformer(model_name, models_dir, max_seq_length)
+        prompts = self._model.prompts or {}
+        self._query_prompt = prompts.get("query", "")
+        self._doc_prompt = prompts.get("document", prompts.get("passage", ""))
+        modules = list(self._model)
+        pooling = modules[1] if len(modules) > 1 else None
+        self._late = (sentence_mode == "late" and pooling is not None
+                      and getattr(pooling, "pooling_mode_mean_tokens", False)
+                      and not getattr(pooling, "pooling_mode_cls_token", False))
+
+    @classmethod
+    def class_name(cls) -> str:
+        return "AssistantEmbedder"
+
+    @property
+    def dimension(self) -> int:
+        return int(self._model.get_sentence_embedding_dimension())
+
+    @property
+    def model(self) -> Any:
+        return self._model
+
+    # --- llama-index interface -------------------------------------------------
+    def _get_query_embedding(self, query: str) -> list[float]:
+        return self.embed_queries([query])[0].tolist()
+
+    async def _aget_query_embedding(self, query: str) -> list[float]:
+        return self._get_query_embedding(query)
+
+    def _get_text_embedding(self, text: str) -> list[float]:
+        return self.embed_texts([text])[0].tolist()
+
+    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+        return self.embed_texts(texts).tolist()
+
+    # --- our interface -----------------------------------------------------------
+    def embed_queries(self, queries: Sequence[str]) -> np.ndarray:
+        return self._encode(list(queries), self._query_prompt)
+
+    def embed_texts(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(list(texts), self._doc_prompt)
+
+    def _encode(self, texts: list[str], prompt: str) -> np.ndarray:
+        vectors = self._model.encode(texts, prompt=prompt, batch_size=self.embed_batch_size,
+                                     normalize_embeddings=True, convert_to_numpy=True)
+        return np.asarray(vectors, dtype=np.float32)
+
+    def embed_chunks(self, chunks: Sequence[Chunk], titles: Sequence[str] | None = None
+                     ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Chunk vectors, and one (n_sentences, dim) array per chunk."""
+        if not chunks:
+            return np.zeros((0, self.dimension), np.float32), []
+        if not self._late:
+            chunk_vecs = self.embed_texts([c.text for c in chunks])
+            flat = self.embed_texts([s.text for c in chunks for s in c.sentences])
+            return chunk_vecs, _split_rows(flat, [len(c.sentences) for c in chunks])
+        chunk_out: list[np.ndarray] = []
+        sent_out: list[np.ndarray] = []
+        # sorting by length keeps padding (wasted compute) low inside each batch
+        order = sorted(range(len(chunks)), key=lambda i: len(chunks[i].text))
+        for lo in range(0, len(order), self.embed_batch_size):
+            idx = order[lo: lo + self.embed_batch_size]
+            c_vecs, s_vecs = self._late_batch([chunks[i] for i in idx])
+            chunk_out.extend(c_vecs)
+            sent_out.extend(s_vecs)
+        inverse = np.argsort(order)
+        return np.stack([chunk_out[i] for i in inverse]), [sent_out[i] for i in inverse]
+
+    def _late_batch(self, chunks: list[Chunk]) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        import torch
+
+        prompt = self._doc_prompt
+        enc = self._model.tokenizer([prompt + c.text for c in chunks], return_offsets_mapping=True,
+                                    padding=True, truncation=True, max_length=self._model.max_seq_length,
+                                    return_tensors="pt")
+        offsets = enc.pop("offset_mapping")
+        mask = enc["attention_mask"]
+        with torch.inference_mode():
+            tokens = self._model[0]({"input_ids": enc["input_ids"], "attention_mask": mask})["token_embeddings"]
+            weights = mask.unsqueeze(-1).to(tokens.dtype)
+            pooled = [(tokens * weights).sum(1) / weights.sum(1)]
+            counts: list[int] = []
+            real = offsets[:, :, 1] > offsets[:, :, 0]
+            in_prompt = (offsets[:, :, 1] <= len(prompt)) & (mask == 1)
+            sentence_rows = []
+            for i, chunk in enumerate(chunks):
+                for s in chunk.sentences:
+                    lo, hi = s.start - chunk.start + len(prompt), s.end - chunk.start + len(prompt)
+                    span = (offsets[i, :, 0] >= lo) & (offsets[i, :, 1] <= hi) & real[i]
+                    if not bool(span.any()):  # sentence cut off by max_seq_length
+                        span = real[i]
+                    # the prompt tokens stay in, as in training, where pooling included them
+                    sentence_rows.append(tokens[i][span | in_prompt[i]].mean(0))
+                counts.append(len(chunk.sentences))
+            pooled.append(torch.stack(sentence_rows))
+            features = {"sentence_embedding": torch.cat(pooled)}
+            for module in list(self._model)[2:]:
+                features = module(features)
+            vectors = torch.nn.functional.normalize(features["sentence_embedding"].float(), dim=-1).numpy()
+        chunk_vecs = vectors[: len(chunks)]
+        return list(chunk_vecs), _split_rows(vectors[len(chunks):], counts)
+
+
+def _split_rows(flat: np.ndarray, counts: list[int]) -> list[np.ndarray]:
+    bounds = np.cumsum([0, *counts])
+    return [flat[bounds[i]: bounds[i + 1]] for i in range(len(counts))]

@@ -1,0 +1,175 @@
+"""Incremental ingestion: diff the files against the manifest, embed only what is new.
+
+Documents are identified by the hash of their content, so an unchanged file costs
+a read and a hash, a renamed or duplicated one costs nothing, a changed one is
+replaced and a deleted one removed. Work is written in bounded batches, so memory
+stays flat however large the corpus, and a killed run is finished by the next one.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from assistant.chunking import Chunk, chunk_article
+from assistant.corpus import Article, LoadProblem, load_articles
+from assistant.embed import Embedder
+from assistant.settings import Settings
+from assistant.store import Store
+
+Progress = Callable[[int, int], None]
+BATCH_CHUNKS = 64
+
+
+class IngestBusyError(RuntimeError):
+    """Another process is writing to the same data directory."""
+
+
+@dataclass
+class IngestReport:
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    chunks: int = 0  # chunks embedded and written by this run
+    duplicates: int = 0
+    recovered: int = 0  # half-written documents of an interrupted run, redone
+    problems: list[LoadProblem] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        text = (f"added {self.added}, updated {self.updated}, removed {self.removed}, unchanged {self.unchanged}, "
+                f"duplicates {self.duplicates}, chunks written {self.chunks} in {self.seconds:.1f} s")
+        if self.recovered:
+            text += f", recovered {self.recovered} interrupted"
+        return text
+
+
+def writer_lock(settings: Settings, wait_s: float = 0.0) -> FileLock:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return FileLock(str(settings.data_dir / "write.lock"), timeout=wait_s)
+
+
+def _in_scope(origin: str, roots: Sequence[Path]) -> bool:
+    path = origin.split("#", 1)[0]
+    return any(path == str(r) or path.startswith(str(r).rstrip("/") + "/") for r in roots)
+
+
+class Ingestor:
+    """Brings the index in line with a set of files and folders."""
+
+    def __init__(self, settings: Settings, store: Store, embedder: Callable[[], Embedder]) -> None:
+        self.settings = settings
+        self.store = store
+        self._embedder = embedder  # a factory: an unchanged corpus never loads the model
+
+    def run(self, paths: Iterable[Path], progress: Progress | None = None, lock_wait_s: float = 0.0) -> IngestReport:
+        lock = writer_lock(self.settings, lock_wait_s)
+        try:
+            with lock:
+                return self._run(list(paths), progress)
+        except Timeout:
+            raise IngestBusyError(
+                f"Another ingest is writing to {self.settings.data_dir} (lock {lock.lock_file}); "
+                "wait for it to finish and run again.") from None
+
+    def _run(self, paths: list[Path], progress: Progress | None) -> IngestReport:
+        started = time.perf_counter()
+        report = IngestReport()
+        articles, report.problems = load_articles(paths, self.settings.max_file_mb)
+        store = self.store
+
+        interrupted = [d.doc_id for d in store.documents(state="pending")]
+        report.recovered = store.remove_documents(interrupted)
+
+        present = {d.doc_id for d in store.documents(state="ok")}
+        current = store.sources()
+        desired: dict[str, Article] = {}
+        for article in articles:
+            desired.setdefault(article.origin, article)
+        new_docs: dict[str, Article] = {}
+        replaced: set[str] = set()
+        referenced = set(current.values())
+        for origin, article in desired.items():
+            previous = current.get(origin)
+            if previous == article.doc_id and article.doc_id in present:
+                report.unchanged += 1
+            elif article.doc_id in present or article.doc_id in new_docs or (
+                    previous is None and article.doc_id in referenced):
+                report.duplicates += 1
+            elif previous is not None:
+                report.updated += 1
+                replaced.add(previous)
+            else:
+                report.added += 1
+            if article.doc_id not in present:
+                new_docs.setdefault(article.doc_id, article)
+            referenced.add(article.doc_id)
+
+        roots = [p.absolute() for p in paths]
+        gone = [o for o in current if o not in desired and _in_scope(o, roots)]
+        report.chunks = self._write(list(new_docs.values()), progress)
+
+        store.set_sources({o: a.doc_id for o, a in desired.items()}, gone)
+        still_used = set(store.sources().values())
+        orphans = [d.doc_id for d in store.documents() if d.doc_id not in still_used]
+        store.remove_documents(orphans)
+        # an update replaces a document: it counts once, as updated, not also as removed
+        report.removed = len(set(orphans) - replaced)
+        store.ensure_lexical()
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _write(self, articles: list[Article], progress: Progress | None) -> int:
+        if not articles:
+            return 0
+        embedder = self._embedder()
+        self._check_model(embedder)
+        chunked = [(a, chunk_article(a, self.settings.chunk_chars, self.settings.min_chunk_chars)) for a in articles]
+        total = sum(len(c) for _, c in chunked)
+        done = 0
+        batch: list[Chunk] = []
+        open_docs: dict[str, Article] = {}
+        remaining: dict[str, int] = {}
+
+        def flush() -> None:
+            nonlocal done, batch
+            if not batch:
+                return
+            vectors, sentence_vectors = embedder.embed_chunks(batch)
+            self.store.write_chunks(batch, vectors, sentence_vectors, open_docs)
+            for chunk in batch:
+                remaining[chunk.doc_id] -= 1
+                if remaining[chunk.doc_id] == 0:
+                    self.store.finish_document(chunk.doc_id)
+            done += len(batch)
+            batch = []
+            if progress:
+                progress(done, total)
+
+        for article, chunks in chunked:
+            self.store.begin_document(article, len(chunks))
+            open_docs[article.doc_id] = article
+            remaining[article.doc_id] = len(chunks)
+            if not chunks:
+                self.store.finish_document(article.doc_id)
+            for chunk in chunks:
+                batch.append(chunk)
+                if len(batch) >= BATCH_CHUNKS:
+                    flush()
+        flush()
+        return done
+
+    def _check_model(self, embedder: Embedder) -> None:
+        """An index holds one model's vectors; mixing two would rank nonsense."""
+        signature = f"{self.settings.embed_model}:{embedder.dimension}"
+        stored = self.store.get_meta("embed_model")
+        if stored is None:
+            self.store.set_meta("embed_model", signature)
+        elif stored != signature:
+            raise RuntimeError(f"{self.settings.data_dir} was built with {stored}, not {signature}: "
+                               "use another ASSISTANT_DATA_DIR or delete this one and ingest again.")

@@ -1,0 +1,63 @@
+"""The public result types: what ``Assistant.ask`` returns and the JSON it prints."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A cited passage. ``text`` is ``article_text[start:end]``; ``quote`` is the supporting
+    sentence inside it, at ``highlight_start:highlight_end`` of ``text``."""
+
+    number: int
+    doc_id: str
+    title: str
+    text: str
+    score: float
+    start: int
+    end: int
+    quote: str = ""
+    highlight_start: int = 0
+    highlight_end: int = 0
+    date: str = ""
+    source: str = ""
+    url: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Answer:
+    text: str
+    citations: list[Citation]
+    abstained: bool
+    question: str = ""
+    language: str = "de"
+    rewritten_question: str = ""
+    backend: str = "extractive"
+    evidence: list[Citation] = field(default_factory=list)  # everything retrieved, best first
+    notes: list[str] = field(default_factory=list)  # what verification changed, for the curious
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self, full: bool = False) -> dict[str, Any]:
+        out: dict[str, Any] = {"text": self.text, "abstained": self.abstained,
+                               "citations": [c.to_dict() for c in self.citations]}
+        if full:
+            out.update(question=self.question, language=self.language, rewritten_question=self.rewritten_question,
+                       backend=self.backend, evidence=[c.to_dict() for c in self.evidence], notes=self.notes,
+                       timings_ms=self.timings_ms)
+        return out
+
+
+@dataclass(frozen=True)
+class TextDelta:
+    """A piece of answer text, streamed before the final ``Answer``."""
+
+    text: str
+
+
+class QuestionError(ValueError):
+    """The question cannot be answered as asked (empty, too long); the message says why."""

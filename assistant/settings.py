@@ -1,0 +1,80 @@
+"""The one configuration object. Every field can be set by an ``ASSISTANT_<FIELD>`` env var."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Backend = Literal["extractive", "local", "openai"]
+
+
+def _default_models_dir() -> Path:
+    return Path.home() / ".cache" / "assistant" / "models"
+
+
+class Settings(BaseSettings):
+    """Paths, models, backends and thresholds. Keyword arguments win over the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="forbid", validate_assignment=True)
+
+    # where things live
+    data_dir: Path = Path("data")
+    corpus_dir: Path = Path("corpus")
+    models_dir: Path = Field(default_factory=_default_models_dir)
+
+    # embedding: the packaged EmbeddingGemma by name, or any sentence-transformers path/name
+    embed_model: str = "embeddinggemma-300m"
+    embed_batch_size: int = 16
+    max_seq_length: int = 512
+
+    # chunking: characters, since the budget must hold before any tokenizer is loaded
+    chunk_chars: int = 900
+    min_chunk_chars: int = 200
+
+    # store
+    chroma_url: str | None = None
+    collection: str = "articles"
+    chroma_timeout_s: float = 10.0
+
+    # retrieval
+    candidates: int = 20
+    dense_weight: float = 0.55
+    max_citations: int = 3
+    abstain_threshold: float = 0.5
+
+    # answering
+    backend: Backend = "extractive"
+    llm_url: str | None = None
+    llm_model: str = "local-model"
+    llm_api_key: str = "not-needed"
+    llm_timeout_s: float = 60.0
+    gguf_path: Path | None = None
+    llm_threads: int = 2
+    llm_ctx: int = 4096
+    llm_max_tokens: int = 200
+
+    # input bounds
+    max_question_chars: int = 2000
+    max_file_mb: int = 50
+
+    # web
+    host: str = "127.0.0.1"
+    port: int = 7860
+    auth: str | None = None
+    concurrency: int = 2
+    max_queue: int = 32
+
+    @field_validator("data_dir", "corpus_dir", "models_dir", mode="after")
+    @classmethod
+    def _expand(cls, value: Path) -> Path:
+        return value.expanduser()
+
+    @field_validator("dense_weight")
+    @classmethod
+    def _unit(cls, value: float) -> float:
+        if not 0.0 <= value <= 1.0:
+            raise ValueError("must be between 0 and 1")
+        return value
