@@ -8,12 +8,14 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
+import numpy as np
 from llama_index.core.base.llms.types import ChatMessage
 from llama_index.core.llms import LLM
 
 from assistant.answer import Composed, Composer, select_evidence, to_citation
 from assistant.embed import Embedder
 from assistant.followup import QuestionRewriter
+from assistant.coverage import TermCoverage
 from assistant.gate import AnswerGate
 from assistant.ingest import IngestReport, Ingestor, Progress
 from assistant.language import detect_language, message
@@ -26,7 +28,8 @@ from assistant.verify import SupportJudge
 
 History = Sequence[tuple[str, str]]
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-CITATION_MARGIN = 0.06
+_SURROGATE = re.compile("[\ud800-\udfff]")  # the tokenizer raises TypeError on a lone one (tests/test_input_bounds.py)
+CITATION_MARGIN = 0.10
 
 
 class Assistant:
@@ -35,12 +38,13 @@ class Assistant:
     Models load on first use, once per process; an unchanged re-ingest loads none.
     """
 
-    def __init__(self, settings: Settings | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None) -> None:
         self.settings = settings or Settings()
         self.store = Store(self.settings)
-        self._embedder: Embedder | None = None
+        self._embedder = embedder  # pass one to share a loaded model between assistants
         self._llm: LLM | None = None
         self._llm_loaded = False
+        self._coverage: TermCoverage | None = None
 
     # --- parts, loaded lazily ---------------------------------------------------------
     @property
@@ -61,6 +65,13 @@ class Assistant:
     def retriever(self) -> HybridRetriever:
         s = self.settings
         return HybridRetriever(self.store, self.embedder, s.candidates, s.dense_weight)
+
+    @property
+    def term_coverage(self) -> TermCoverage:
+        if self._coverage is None:
+            embedder, lexical = self.embedder, self.store.lexical
+            self._coverage = TermCoverage(embedder.embed_queries, embedder.embed_texts, lexical.idf)
+        return self._coverage
 
     def judge(self) -> SupportJudge:
         return SupportJudge(embed=self.embedder.embed_texts)
@@ -89,7 +100,7 @@ class Assistant:
         """The cleaned question and its language, or a ``QuestionError`` saying what is wrong."""
         if not isinstance(question, str):
             raise QuestionError("The question must be text.")
-        cleaned = unicodedata.normalize("NFC", _CONTROL.sub(" ", question)).strip()
+        cleaned = unicodedata.normalize("NFC", _SURROGATE.sub("\ufffd", _CONTROL.sub(" ", question))).strip()
         lang = detect_language(cleaned[:2000])
         if not cleaned:
             raise QuestionError(message(lang, "empty"))
@@ -119,18 +130,20 @@ class Assistant:
             return
         rewritten = QuestionRewriter(self.llm).run(cleaned, list(history or []))
         timings["rewrite"] = _ms(started)
-        query_vector = self.embedder.embed_queries([rewritten])[0]
+        query_vector = self._query_vector(cleaned, rewritten)
         candidates = self.retriever.candidates_for(rewritten, query_vector)
         evidence = EvidenceScorer().run(rewritten, query_vector, candidates, self.store)
         timings["retrieve"] = _ms(started)
         chosen = select_evidence(evidence, self.settings.max_citations, CITATION_MARGIN)
-        decision = AnswerGate(self.settings.abstain_threshold).run(rewritten, chosen)
+        # the gate judges the question as asked: the attached context is not what must be answered
+        decision = AnswerGate(self.settings.abstain_threshold, self.settings.min_coverage,
+                              self.term_coverage).run(cleaned, chosen)
         closest = [to_citation(e, i + 1) for i, e in enumerate(evidence[:8])]
         if not decision.answer:
             text = message(lang, "abstain")
             yield text
             yield Answer(text, [], True, cleaned, lang, rewritten, backend, closest, [decision.reason],
-                         {**timings, "total": _ms(started)})
+                         {**timings, "total": _ms(started)}, decision.features())
             return
         composer = Composer(self.llm, self.judge())
         composed: Composed | None = None
@@ -143,7 +156,15 @@ class Assistant:
         assert composed is not None
         timings["total"] = _ms(started)
         yield Answer(composed.text, composed.citations, False, cleaned, lang, rewritten, backend, closest,
-                     [decision.reason, *composed.notes], timings)
+                     [decision.reason, *composed.notes], timings, decision.features())
+
+    def _query_vector(self, question: str, rewritten: str) -> np.ndarray:
+        """For a follow-up, the question itself weighs as much as the context attached to it."""
+        if rewritten == question:
+            return self.embedder.embed_queries([question])[0]
+        both = self.embedder.embed_queries([rewritten, question])
+        blended = both[0] + both[1]
+        return blended / np.linalg.norm(blended)
 
     def close(self) -> None:
         self.store.close()

@@ -179,6 +179,106 @@ def models_fetch(ctx: click.Context, llm: bool, force: bool) -> None:
         click.echo(f"{r.name}: {'fetched' if r.fetched else 'present, verified'} at {r.path}")
 
 
+@cli.command("eval")
+@click.option("--gold", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="Gold questions (.jsonl, evals/gold.jsonl format); default evals/gold.jsonl.")
+@click.option("--backend", "backends", multiple=True, type=click.Choice(["extractive", "local", "openai"]),
+              help="Answer backend; repeat for several (default: the configured one).")
+@click.option("--distractors", is_flag=True, help="Also ingest the 1,028 10kGNAD articles as distractors.")
+@click.option("--json", "json_path", type=click.Path(path_type=Path, dir_okay=False), help="Write results as JSON.")
+@click.option("--report", "report_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Write a Markdown + HTML report with a plot and a per-question table to this folder.")
+@click.option("--data-dir", "eval_data_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Reusable eval index folder (default ~/.cache/assistant/evals).")
+@click.option("--gate", is_flag=True, help="Exit 1 and list the floors missed (evals/thresholds.toml).")
+@click.option("--limit", type=click.IntRange(min=1), help="Only N questions, spread over the gold file.")
+@click.option("-q", "--quiet", is_flag=True, help="No per-question progress lines.")
+@click.pass_context
+def eval_command(ctx: click.Context, gold: Path | None, backends: tuple[str, ...], distractors: bool,
+                 json_path: Path | None, report_dir: Path | None, eval_data_dir: Path | None, gate: bool,
+                 limit: int | None, quiet: bool) -> None:
+    """Grade the assistant on gold questions: answers, citations, retrieval, abstention, latency."""
+    from evals.evaluate import run_eval
+    from evals.gold import DEFAULT_GOLD, GoldError
+
+    try:
+        code = run_eval(_settings(ctx), gold or DEFAULT_GOLD, backends, distractors, json_path, report_dir,
+                        eval_data_dir, gate, limit, echo=click.echo,
+                        progress=None if quiet else (lambda line: click.echo(line, err=True)))
+    except GoldError as err:
+        _fail(err)
+    sys.exit(code)
+
+
+@cli.command("eval-retrieval")
+@click.argument("benchmark", type=click.Choice(["germanquad"]))
+@click.option("--data-dir", "eval_data_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Reusable index folder (default ~/.cache/assistant/evals/germanquad).")
+@click.option("--half", type=click.Choice(["dev", "test", "all"]), default="all", show_default=True,
+              help="Queries with even ids (dev), odd ids (test) or all.")
+@click.option("--mode", "modes", multiple=True, type=click.Choice(["dense", "bm25", "hybrid", "full"]),
+              help="Ranking to score; repeat for several (default: all four).")
+@click.option("--limit", type=click.IntRange(min=1), help="Only N queries, spread over the set.")
+@click.option("--candidates", type=click.IntRange(min=1), help="Chunks per retriever (default: settings).")
+@click.option("--dense-weight", type=click.FloatRange(0, 1), help="Dense fusion weight (default: settings).")
+@click.option("--fusion", type=click.Choice(["zscore", "rrf"]), help="Fusion method (default: zscore).")
+@click.option("--json", "json_path", type=click.Path(path_type=Path, dir_okay=False), help="Write results as JSON.")
+@click.pass_context
+def eval_retrieval(ctx: click.Context, benchmark: str, eval_data_dir: Path | None, half: str, modes: tuple[str, ...],
+                   limit: int | None, candidates: int | None, dense_weight: float | None, fusion: str | None,
+                   json_path: Path | None) -> None:
+    """Retrieval benchmark (GermanQuAD): MRR@10 and Success@k through the assistant's own retrieval."""
+    from evals.germanquad import MODES, run_benchmark, table
+
+    params = {"candidates": candidates, "dense_weight": dense_weight, "fusion": fusion}
+    out = run_benchmark(_settings(ctx), eval_data_dir, limit, half, modes or MODES, params,
+                        progress=lambda line: click.echo(line, err=True))
+    click.echo(f"{benchmark}: {out['queries']} queries, {out['passages']} passages, {out['chunks']} chunks, {params}")
+    click.echo(table(out["results"]))
+    if json_path:
+        json_path.write_text(json.dumps(out, indent=2), encoding="utf-8")
+        click.echo(f"wrote {json_path}")
+
+
+@cli.command("eval-judge")
+@click.option("--tune", "search", is_flag=True, help="Also search the thresholds on the tune half (even ids).")
+@click.option("--json", "json_path", type=click.Path(path_type=Path, dir_okay=False), help="Write results as JSON.")
+@click.pass_context
+def eval_judge(ctx: click.Context, search: bool, json_path: Path | None) -> None:
+    """Agreement of the support judge with the hand labels (evals/data/support_labels.jsonl)."""
+    from assistant.verify import SupportJudge
+    from evals.judge import evaluate_judge, judge_table, load_labels, tune
+    from evals.metrics import CachedEmbed
+
+    judge = SupportJudge(embed=CachedEmbed(_assistant(ctx).embedder.embed_texts))
+    report = evaluate_judge(judge)
+    if search:
+        report["tuned"] = tune(judge, load_labels())
+        click.echo(f"best on the tune half: {report['tuned']}")
+    click.echo(judge_table(report))
+    if json_path:
+        json_path.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
+
+
+@cli.command()
+@click.option("--quick", is_flag=True, help="CI-sized: a small subset, no 1M-vector Chroma, no LLM (under 3 min).")
+@click.option("--json", "json_path", type=click.Path(path_type=Path, dir_okay=False), help="Write all results here.")
+@click.option("--doc", "doc_path", type=click.Path(path_type=Path, dir_okay=False), default=Path("docs/BENCHMARKS.md"),
+              show_default=True, help="Markdown report (its plot goes beside it); '-' for none.")
+@click.option("--work", "work_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Scratch and cache folder (default ~/.cache/assistant/bench/work).")
+@click.option("--skip", multiple=True, help="Phase to leave out (main, reingest, llamaindex, local, serve, "
+              "memory, chroma); repeat for several.")
+@click.option("--merge", "merge_path", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="Take skipped phases from this earlier --json result.")
+def bench(quick: bool, json_path: Path | None, doc_path: Path, work_dir: Path | None, skip: tuple[str, ...],
+          merge_path: Path | None) -> None:
+    """Measure ingest, retrieval, answers, cold start, memory and a 1M-vector Chroma server."""
+    from evals.perf.bench import main as run_bench
+
+    run_bench(quick, json_path, None if str(doc_path) == "-" else doc_path, work_dir, skip, merge_path, click.echo)
+
+
 def main() -> None:
     cli(prog_name="assistant")
 

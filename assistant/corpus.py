@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -30,11 +31,13 @@ _STARTERS = (
     "But And However Meanwhile According"
 ).split()
 _GLUED_HEADING = re.compile(
-    r"(?<=[a-zäöüß]{3})(?=(?:%s) +[\w„\"])" % "|".join(sorted(set(_STARTERS), key=len, reverse=True)))
+    r"(?<=[a-zäöüß]{{3}})(?=(?:{}) +[\w„\"])".format("|".join(sorted(set(_STARTERS), key=len, reverse=True))))
 _CAMEL_WORDS = frozenset({"LinkedIn", "CheckIn", "LogIn", "PlugIn", "SignIn"})
 # sentence end glued to the next sentence: "Minenräumung.Pjöngjang", "sollte.„Wir"
 _GLUED_SENTENCE = re.compile(r"(?<=[a-zäöüß)\]][.!?])(?=[„\"“«»]?[A-ZÄÖÜ])|(?<=[a-zäöüß][.!?][“”\"»])(?=[A-ZÄÖÜ„])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
+# a lone surrogate ("\\ud800" in a .jsonl line) is not text: the tokenizer and SQLite both reject it
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _SPACES = re.compile(r"[ \t\u00a0\u2009\u202f]+")
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
 META_KEYS = ("title", "date", "source", "url")
@@ -74,7 +77,7 @@ def content_id(title: str, text: str) -> str:
 def repair_text(text: str) -> str:
     """Undo common scraping damage without touching any letter or digit."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    text = _CONTROL.sub("", text)
+    text = _SURROGATE.sub("\ufffd", _CONTROL.sub("", text))
     lines = []
     for line in text.split("\n"):
         line = _SPACES.sub(" ", line).strip()
@@ -97,10 +100,8 @@ def _split_glued_headings(line: str) -> str:
         if before and cut - before[-1] <= 150:
             chars[before[-1]] = "\n"
     out = "".join(chars)
-    shift = 0
-    for cut in cuts:
+    for shift, cut in enumerate(cuts):
         out = out[: cut + shift] + "\n" + out[cut + shift:]
-        shift += 1
     return out
 
 
@@ -135,7 +136,10 @@ def parse_text_file(raw: str, origin: str) -> Article | None:
 
 
 def parse_jsonl_line(line: str, origin: str, line_number: int = 0) -> Article | None:
-    obj = json.loads(line)
+    try:
+        obj = json.loads(line)
+    except RecursionError:  # "[[[[…" thousands deep: one bad line, not a crashed ingest (tests/test_input_bounds.py)
+        raise ValueError("JSON nested too deeply") from None
     if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
         raise ValueError("needs an object with a string field 'text'")
     text = repair_text(obj["text"])
@@ -178,11 +182,17 @@ def _read_text(path: Path, max_bytes: int) -> str:
         raise ValueError(f"not UTF-8 (byte {err.start}); convert it with iconv -t utf-8") from None
 
 
+def absolute(path: Path) -> Path:
+    """Absolute and without ``..``: ``corpus/../corpus/a.txt`` must be the same origin as ``corpus/a.txt``,
+    or a second ingest counts every file again as a duplicate (tests/test_input_bounds.py)."""
+    return Path(os.path.abspath(path))
+
+
 def load_articles(paths: Iterable[Path], max_file_mb: int = 50) -> tuple[list[Article], list[LoadProblem]]:
     """Every article under ``paths``, plus what could not be read and why."""
     problems: list[LoadProblem] = []
     articles: list[Article] = []
-    for path in iter_files([p.absolute() for p in paths], problems):
+    for path in iter_files([absolute(p) for p in paths], problems):
         origin = str(path)
         try:
             raw = _read_text(path, max_file_mb * 1_000_000)

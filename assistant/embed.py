@@ -41,8 +41,7 @@ class Embedder(BaseEmbedding):
         modules = list(self._model)
         pooling = modules[1] if len(modules) > 1 else None
         self._late = (sentence_mode == "late" and pooling is not None
-                      and getattr(pooling, "pooling_mode_mean_tokens", False)
-                      and not getattr(pooling, "pooling_mode_cls_token", False))
+                      and _mean_pooling(pooling))
 
     @classmethod
     def class_name(cls) -> str:
@@ -50,7 +49,9 @@ class Embedder(BaseEmbedding):
 
     @property
     def dimension(self) -> int:
-        return int(self._model.get_sentence_embedding_dimension())
+        model = self._model
+        getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        return int(getter())
 
     @property
     def model(self) -> Any:
@@ -135,6 +136,14 @@ class Embedder(BaseEmbedding):
             vectors = torch.nn.functional.normalize(features["sentence_embedding"].float(), dim=-1).numpy()
         chunk_vecs = vectors[: len(chunks)]
         return list(chunk_vecs), _split_rows(vectors[len(chunks):], counts)
+
+
+def _mean_pooling(pooling: Any) -> bool:
+    # sentence-transformers 6 names the mode (pooling_mode="mean"); older versions set flags
+    if getattr(pooling, "pooling_mode", None) is not None:
+        return pooling.pooling_mode == "mean"
+    return bool(getattr(pooling, "pooling_mode_mean_tokens", False)
+                and not getattr(pooling, "pooling_mode_cls_token", False))
 
 
 def _split_rows(flat: np.ndarray, counts: list[int]) -> list[np.ndarray]:

@@ -16,8 +16,9 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from assistant.chunking import Chunk, chunk_article
-from assistant.corpus import Article, LoadProblem, load_articles
+from assistant.corpus import Article, LoadProblem, absolute, load_articles
 from assistant.embed import Embedder
+from assistant.killpoints import reached
 from assistant.settings import Settings
 from assistant.store import Store
 
@@ -94,11 +95,14 @@ class Ingestor:
         new_docs: dict[str, Article] = {}
         replaced: set[str] = set()
         referenced = set(current.values())
+        # a document written by a run killed before it recorded its sources is present but no file's yet:
+        # its file is new (added), not a duplicate of it (tests/test_ingest_crash.py)
+        linked = present & referenced
         for origin, article in desired.items():
             previous = current.get(origin)
             if previous == article.doc_id and article.doc_id in present:
                 report.unchanged += 1
-            elif article.doc_id in present or article.doc_id in new_docs or (
+            elif article.doc_id in linked or article.doc_id in new_docs or (
                     previous is None and article.doc_id in referenced):
                 report.duplicates += 1
             elif previous is not None:
@@ -110,7 +114,7 @@ class Ingestor:
                 new_docs.setdefault(article.doc_id, article)
             referenced.add(article.doc_id)
 
-        roots = [p.absolute() for p in paths]
+        roots = [absolute(p) for p in paths]
         gone = [o for o in current if o not in desired and _in_scope(o, roots)]
         report.chunks = self._write(list(new_docs.values()), progress)
 
@@ -120,13 +124,16 @@ class Ingestor:
         store.remove_documents(orphans)
         # an update replaces a document: it counts once, as updated, not also as removed
         report.removed = len(set(orphans) - replaced)
-        store.ensure_lexical()
+        store.ensure_lexical(persist=True)
         report.seconds = time.perf_counter() - started
         return report
 
     def _write(self, articles: list[Article], progress: Progress | None) -> int:
         if not articles:
             return 0
+        # connect before embedding: a dead Chroma server must fail in seconds, not after the model
+        # has embedded a batch (tests/test_chroma_server.py)
+        _ = self.store.vector_store
         embedder = self._embedder()
         self._check_model(embedder)
         chunked = [(a, chunk_article(a, self.settings.chunk_chars, self.settings.min_chunk_chars)) for a in articles]
@@ -141,6 +148,7 @@ class Ingestor:
             if not batch:
                 return
             vectors, sentence_vectors = embedder.embed_chunks(batch)
+            reached("ingest.embedded")
             self.store.write_chunks(batch, vectors, sentence_vectors, open_docs)
             for chunk in batch:
                 remaining[chunk.doc_id] -= 1
@@ -153,6 +161,7 @@ class Ingestor:
 
         for article, chunks in chunked:
             self.store.begin_document(article, len(chunks))
+            reached("ingest.begin_document")
             open_docs[article.doc_id] = article
             remaining[article.doc_id] = len(chunks)
             if not chunks:

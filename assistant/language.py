@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import re
 
-_DE = frozenset("der die das und ist sind wie viele wer was wann wo warum welche welcher welches wurde wurden "
-                "hat haben nach laut von mit für nicht ein eine einen dem den des im zu auf sich auch über".split())
-_EN = frozenset("the is are how many who what when where why which was were has have does did do according "
-                "to of and in on for not a an by with from about".split())
+# words that occur in one of the two languages only ("was", "an", "die" are in both)
+_DE = frozenset(
+    "der das und ist sind wie viele wer wann wo warum welche welcher welches welchen wurde wurden hat haben "
+    "nach laut von mit für nicht ein eine einen einem dem den des im zu auf sich auch über liefert sagt sagte "
+    "gibt warnte wieso weshalb wohin woher womit seit wird werden sein seine ihre kein keine nur noch oder "
+    "aber dass es er sie wir ich bei aus vor gegen zum zur beim welcher liegt steht".split())
+_EN = frozenset(
+    "the is are how many who what when where why which were has have does did do according to of and on for "
+    "not by with from about does their his her its they this that these those there into than did say said "
+    "warned much give gives supply supplies any been be will would could should whom whose".split())
+_DE_CHARS = re.compile(r"[äöüß]|sch|(?<=\w)ung\b|(?<=\w)keit\b|(?<=\w)lich\b")
+_EN_CHARS = re.compile(r"\bth|(?<=\w)ing\b|(?<=\w)tion\b|\bwh")
 
 MESSAGES = {
     "de": {
@@ -33,9 +41,10 @@ MESSAGES = {
 
 def detect_language(text: str) -> str:
     """'de' or 'en' by function words and umlauts; German wins ties, it is the corpus language."""
-    words = re.findall(r"[a-zäöüß]+", text.lower())
-    de = sum(w in _DE for w in words) + 2 * len(re.findall(r"[äöüß]", text.lower()))
-    en = sum(w in _EN for w in words)
+    lowered = text.lower()
+    words = re.findall(r"[a-zäöüß]+", lowered)
+    de = 2 * sum(w in _DE for w in words) + len(_DE_CHARS.findall(lowered))
+    en = 2 * sum(w in _EN for w in words) + len(_EN_CHARS.findall(lowered))
     return "en" if en > de else "de"
 
 

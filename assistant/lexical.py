@@ -21,6 +21,8 @@ import numpy as np
 import Stemmer
 from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_GERMAN
 
+from assistant.killpoints import reached
+
 _WORD = re.compile(r"\d{1,3}(?:[.,]\d{3})+(?![\d])|\d+(?:[.,]\d+)?|[^\W\d_]+", re.UNICODE)
 _STOP = frozenset(STOPWORDS_GERMAN) | frozenset(STOPWORDS_EN)
 
@@ -60,6 +62,7 @@ class LexicalIndex:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self.version = -1
+        self.saved_version = -1  # the version of the snapshot in ``directory`` (not bm25.old), when known
         self._bm25: bm25s.BM25 | None = None
         self._ids: list[str] = []
         self._vocab: dict[str, int] = {}
@@ -67,6 +70,11 @@ class LexicalIndex:
 
     def __len__(self) -> int:
         return len(self._ids)
+
+    @property
+    def ids(self) -> list[str]:
+        """The chunk ids the snapshot covers, in its row order (``verify_index`` compares them)."""
+        return list(self._ids)
 
     def build(self, chunk_ids: list[str], token_lists: list[list[str]], version: int) -> None:
         self._ids = list(chunk_ids)
@@ -87,29 +95,42 @@ class LexicalIndex:
         if self._bm25 is not None:
             self._bm25.save(str(tmp))
         (tmp / "ids.json").write_text(json.dumps({"version": self.version, "ids": self._ids, "df": self._df}))
+        reached("lexical.saved_tmp")
         old = self.directory.with_name(self.directory.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
         if self.directory.exists():
             os.replace(self.directory, old)
+        reached("lexical.swap")
         os.replace(tmp, self.directory)
         shutil.rmtree(old, ignore_errors=True)
+        self.saved_version = self.version
 
     def load(self) -> bool:
-        """Load the saved snapshot; False when there is none or it is unreadable."""
-        meta = self.directory / "ids.json"
-        if not meta.exists():
-            old = self.directory.with_name(self.directory.name + ".old")
-            if old.exists() and (old / "ids.json").exists():  # crash between the two renames
-                os.replace(old, self.directory)
-            else:
+        """Load the saved snapshot; False when there is none or it is unreadable.
+
+        Read-only: readers run beside an ingest, so a snapshot left as ``bm25.old`` by a save
+        killed between its renames is read where it is; the next save replaces it.
+        """
+        folder = self.directory
+        if not (folder / "ids.json").exists():
+            folder = self.directory.with_name(self.directory.name + ".old")
+            if not (folder / "ids.json").exists():
                 return False
         try:
-            info = json.loads(meta.read_text())
+            raw = (folder / "ids.json").read_text()
+            info = json.loads(raw)
             ids = info["ids"]
-            bm25 = bm25s.BM25.load(str(self.directory)) if ids else None
-        except (OSError, ValueError, KeyError):
+            bm25 = bm25s.BM25.load(str(folder)) if ids else None
+            # a snapshot whose matrix does not match its ids (files of two saves mixed) is unusable
+            if bm25 is not None and int(bm25.scores.get("num_docs", len(ids))) != len(ids):
+                return False
+            if (folder / "ids.json").read_text() != raw:  # swapped by a writer while we read: try again later
+                return False
+        # EOFError: a truncated .npy file (tests/test_verify_index.py writes empty files into the snapshot)
+        except (OSError, ValueError, KeyError, TypeError, EOFError):
             return False
         self._ids, self.version, self._df = ids, int(info["version"]), dict(info.get("df", {}))
+        self.saved_version = self.version if folder == self.directory else -1
         self._bm25 = bm25
         self._vocab = bm25.vocab_dict if bm25 is not None else {}
         return True

@@ -10,7 +10,6 @@ their chunk's rank, which is what the citations point at.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -112,9 +111,6 @@ class HybridRetriever(BaseRetriever):
                           score=c.score)
             for c in self.candidates_for(query_bundle.query_str, vector)
         ]
-
-
-_NUMBER = re.compile(r"\d")
 
 
 class EvidenceScorer:

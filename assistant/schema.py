@@ -41,6 +41,7 @@ class Answer:
     evidence: list[Citation] = field(default_factory=list)  # everything retrieved, best first
     notes: list[str] = field(default_factory=list)  # what verification changed, for the curious
     timings_ms: dict[str, float] = field(default_factory=dict)
+    gate: dict[str, Any] = field(default_factory=dict)  # the answerability signals behind `abstained`
 
     def to_dict(self, full: bool = False) -> dict[str, Any]:
         out: dict[str, Any] = {"text": self.text, "abstained": self.abstained,
@@ -48,7 +49,7 @@ class Answer:
         if full:
             out.update(question=self.question, language=self.language, rewritten_question=self.rewritten_question,
                        backend=self.backend, evidence=[c.to_dict() for c in self.evidence], notes=self.notes,
-                       timings_ms=self.timings_ms)
+                       timings_ms=self.timings_ms, gate=self.gate)
         return out
 
 

@@ -43,7 +43,8 @@ class Settings(BaseSettings):
     candidates: int = 20
     dense_weight: float = 0.55
     max_citations: int = 3
-    abstain_threshold: float = 0.5
+    abstain_threshold: float = 0.20
+    min_coverage: float = 0.30
 
     # answering
     backend: Backend = "extractive"

@@ -25,6 +25,7 @@ from llama_index.vector_stores.chroma import ChromaVectorStore
 
 from assistant.chunking import Chunk
 from assistant.corpus import Article
+from assistant.killpoints import reached
 from assistant.lexical import LexicalIndex, tokenize
 from assistant.settings import Settings
 
@@ -224,20 +225,27 @@ class Store:
             yield cid, tokens.split()
 
     # --- lexical snapshot -------------------------------------------------------------
-    def ensure_lexical(self) -> LexicalIndex:
-        """The BM25 snapshot matching the docstore; rebuilt when it is missing or stale."""
+    def ensure_lexical(self, persist: bool = False) -> LexicalIndex:
+        """The BM25 snapshot matching the docstore; rebuilt when it is missing or stale.
+
+        Only the writer (``persist=True``, under the write lock) saves the rebuilt snapshot:
+        a reader saving it beside a running ingest raced the ingest's own save and could make
+        it fail (tests/test_locking.py checks that readers leave the snapshot alone).
+        """
         version = self.version()
-        if self.lexical.version == version:
-            return self.lexical
-        if self.lexical.load() and self.lexical.version == version:
-            return self.lexical
-        self.rebuild_lexical()
+        if self.lexical.version != version and not (self.lexical.load() and self.lexical.version == version):
+            self.rebuild_lexical(persist=False)
+        if persist and self.lexical.saved_version != self.lexical.version:
+            self.lexical.save()
         return self.lexical
 
-    def rebuild_lexical(self) -> None:
+    def rebuild_lexical(self, persist: bool = True) -> None:
+        # the version is read first: a write landing meanwhile makes the snapshot look stale, never newer
+        version = self.version()
         pairs = list(self.iter_tokens())
-        self.lexical.build([p[0] for p in pairs], [p[1] for p in pairs], self.version())
-        self.lexical.save()
+        self.lexical.build([p[0] for p in pairs], [p[1] for p in pairs], version)
+        if persist:
+            self.lexical.save()
 
     # --- writes ---------------------------------------------------------------------------
     def _bump_version(self) -> None:
@@ -249,27 +257,14 @@ class Store:
         self._db.execute(
             "INSERT OR REPLACE INTO documents(doc_id, title, date, source, url, origin, n_chunks, state, added) "
             "VALUES (?,?,?,?,?,?,?,'pending',?)",
-            (article.doc_id, article.title, article.date, article.source, article.url, article.origin,
+            (article.doc_id, display_title(article.title, article.text), article.date, article.source, article.url,
+             article.origin,
              n_chunks, time.time()))
 
     def write_chunks(self, chunks: Sequence[Chunk], vectors: np.ndarray, sentence_vectors: Sequence[np.ndarray],
                      articles: dict[str, Article]) -> None:
         """Vectors into Chroma first, then the docstore rows in one transaction."""
-        nodes = []
-        for chunk, vector in zip(chunks, vectors, strict=True):
-            article = articles[chunk.doc_id]
-            node = TextNode(id_=chunk.chunk_id, text=chunk.text, embedding=vector.tolist(),
-                            metadata={"title": article.title, "chunk": chunk.index,
-                                      "start": chunk.start, "end": chunk.end},
-                            excluded_embed_metadata_keys=["title", "chunk", "start", "end"],
-                            excluded_llm_metadata_keys=["chunk", "start", "end"])
-            # the source relationship makes ref_doc_id = doc_id, so ChromaVectorStore.delete(doc_id) works
-            node.relationships[NodeRelationship.SOURCE] = RelatedNodeInfo(node_id=chunk.doc_id)
-            nodes.append(node)
-        if nodes:
-            # delete first: ChromaVectorStore.add does not overwrite ids left by a killed run
-            self._chroma_call("delete", self.collection.delete, ids=[n.node_id for n in nodes])
-            self._chroma_call("add", self.vector_store.add, nodes)
+        self.put_vectors(chunks, vectors, {doc_id: a.title for doc_id, a in articles.items()})
         with closing(self._db.cursor()) as cur:
             cur.execute("BEGIN")
             cur.executemany(
@@ -281,13 +276,49 @@ class Store:
                 'INSERT OR REPLACE INTO sentences(chunk_id, idx, start, "end", vec) VALUES (?,?,?,?,?)',
                 [(c.chunk_id, i, s.start, s.end, vecs[i].astype(np.float16).tobytes())
                  for c, vecs in zip(chunks, sentence_vectors, strict=True) for i, s in enumerate(c.sentences)])
+            reached("store.sqlite_commit")
             cur.execute("COMMIT")
+
+    def put_vectors(self, chunks: Sequence[Chunk], vectors: np.ndarray, titles: dict[str, str]) -> None:
+        """Chunk vectors into Chroma (replacing any under the same ids); the docstore is not touched.
+
+        ``verify_index`` uses it alone to restore vectors missing from Chroma.
+        """
+        nodes = []
+        for chunk, vector in zip(chunks, vectors, strict=True):
+            node = TextNode(id_=chunk.chunk_id, text=chunk.text, embedding=vector.tolist(),
+                            metadata={"title": titles.get(chunk.doc_id, ""), "chunk": chunk.index,
+                                      "start": chunk.start, "end": chunk.end},
+                            excluded_embed_metadata_keys=["title", "chunk", "start", "end"],
+                            excluded_llm_metadata_keys=["chunk", "start", "end"])
+            # the source relationship makes ref_doc_id = doc_id, so ChromaVectorStore.delete(doc_id) works
+            node.relationships[NodeRelationship.SOURCE] = RelatedNodeInfo(node_id=chunk.doc_id)
+            nodes.append(node)
+        if nodes:
+            # delete first: ChromaVectorStore.add does not overwrite ids left by a killed run
+            self._chroma_call("delete", self.collection.delete, ids=[n.node_id for n in nodes])
+            reached("store.chroma_deleted")
+            self._chroma_call("add", self.vector_store.add, nodes)
+            reached("store.chroma_added")
+
+    def delete_vectors(self, chunk_ids: Sequence[str]) -> None:
+        """Chroma entries by id (stray ones, found by ``verify_index``)."""
+        if chunk_ids:
+            self._chroma_call("delete", self.collection.delete, ids=list(chunk_ids))
+
+    def chunk_owners(self) -> dict[str, str]:
+        """chunk_id -> doc_id for every chunk row, also rows whose document row is gone."""
+        return dict(self._db.execute("SELECT chunk_id, doc_id FROM chunks").fetchall())
+
+    def sentence_counts(self) -> dict[str, int]:
+        return dict(self._db.execute("SELECT chunk_id, COUNT(*) FROM sentences GROUP BY chunk_id").fetchall())
 
     def finish_document(self, doc_id: str) -> None:
         with closing(self._db.cursor()) as cur:
             cur.execute("BEGIN")
             cur.execute("UPDATE documents SET state='ok' WHERE doc_id=?", (doc_id,))
             self._bump_version()
+            reached("store.finish_document")
             cur.execute("COMMIT")
 
     def remove_documents(self, doc_ids: Iterable[str]) -> int:
@@ -299,6 +330,7 @@ class Store:
             self._chroma_call("delete", self.vector_store.delete, doc_id)
             if chunk_ids:
                 self._chroma_call("delete", self.collection.delete, ids=chunk_ids)
+            reached("store.remove_document")
             with closing(self._db.cursor()) as cur:
                 cur.execute("BEGIN")
                 cur.execute("DELETE FROM sentences WHERE chunk_id IN (SELECT chunk_id FROM chunks WHERE doc_id=?)",

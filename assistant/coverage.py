@@ -1,0 +1,117 @@
+"""Does the evidence mention what the question is about? Term coverage across languages.
+
+Each salient word of the question (not a stopword, not question scaffolding) counts
+as covered when its stem occurs in the evidence, inside a compound ("Waffen" in
+"Waffenlieferungen"), or, failing that, when its word vector is close to the vector
+of an evidence word: that is how "ambassador" finds "Botschafter" and "Gefahr" finds
+"Bedrohung". Word vectors are cached, so a warm process embeds few new words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.lexical import _STOP, tokenize
+
+# words that frame a question rather than name its subject
+_SCAFFOLD = frozenset(
+    "laut zufolge artikel article articles bericht berichten report reports according corpus text passage "
+    "genau genaue genauen exact exactly konkret konkreten concrete specific jeweils respectively insgesamt "
+    "total welche welcher welches welchen welchem which what who whom whose wie how viele many much wann when "
+    "wo where warum why wer was heißt heisst called name namen named nennt nennen name gibt give geben "
+    "steht stehen say says said sagt sagte do does did tell tells stated erklärt beiden both two zwei etwa "
+    "about bisher so far currently derzeit has have had being been would could should may might will shall "
+    "his her its their our your some other others besides apart from than more most now too even also first "
+    "kind sort type source sources person people man woman mann frau according described describe describes "
+    "mention mentioned mentions erwähnt beschreibt beschrieben nennt genannt article's "
+    # attributes whose value, not whose name, is in the text: "Welches Amt hat er inne?" -> "Vize-Außenminister"
+    "amt inne rolle role funktion function position posten job titel title beruf occupation hold holds "
+    "monat month tag day".split())
+# "Welcher Journalist …", "Which party …": the noun after the question word names what is asked for,
+# so evidence that never mentions it is unlikely to answer
+_HEAD_NOUN = re.compile(r"\b(?:welche[rsnm]?|which|what)\s+([\w\-]+)(?:\s+([\w\-]+))?", re.I)
+HEAD_WEIGHT = 3.0
+_WORD = re.compile(r"[^\W\d_][\w\-]*", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class CoverageResult:
+    coverage: float  # idf-weighted share of salient question words found in the evidence
+    missing: tuple[str, ...]
+
+
+def salient_words(question: str) -> list[str]:
+    words = []
+    for word in _WORD.findall(question):
+        lw = word.lower()
+        if len(lw) < 3 or lw in _STOP or lw in _SCAFFOLD:
+            continue
+        words.append(word)
+    return list(dict.fromkeys(words))
+
+
+class TermCoverage:
+    def __init__(self, embed_query_words: Callable[[Sequence[str]], np.ndarray],
+                 embed_text_words: Callable[[Sequence[str]], np.ndarray],
+                 idf: Callable[[str], float], min_similarity: float = 0.42, cache_size: int = 50_000) -> None:
+        self._embed_q = embed_query_words
+        self._embed_t = embed_text_words
+        self._idf = idf
+        self.min_similarity = min_similarity
+        self._cache: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+        self._cache_size = cache_size
+
+    def _vectors(self, kind: str, words: Sequence[str]) -> np.ndarray:
+        missing = [w for w in words if (kind, w) not in self._cache]
+        if missing:
+            fn = self._embed_q if kind == "q" else self._embed_t
+            for word, vec in zip(missing, fn(missing), strict=True):
+                self._cache[(kind, word)] = vec
+                if len(self._cache) > self._cache_size:
+                    self._cache.popitem(last=False)
+        for w in words:
+            self._cache.move_to_end((kind, w))
+        return np.stack([self._cache[(kind, w)] for w in words])
+
+    def run(self, question: str, evidence_texts: Sequence[str]) -> CoverageResult:
+        words = salient_words(question)
+        if not words:
+            return CoverageResult(1.0, ())
+        heads = {w.lower() for m in _HEAD_NOUN.finditer(question) for w in m.groups() if w}
+        joined = " ".join(evidence_texts)
+        lowered = joined.lower()
+        evidence_stems = set(tokenize(joined))
+        weights: dict[str, float] = {}
+        uncovered: list[str] = []
+        covered_weight = 0.0
+        for word in words:
+            stems = tokenize(word)
+            weight = max((self._idf(s) for s in stems), default=0.0) or 1.0
+            if word.lower() in heads:
+                weight *= HEAD_WEIGHT
+            weights[word] = weight
+            if (stems and all(s in evidence_stems for s in stems)) or (
+                    len(word) >= 4 and word.lower()[: max(4, len(word) - 3)] in lowered):
+                covered_weight += weight
+            else:
+                uncovered.append(word)
+        if uncovered:
+            candidates = [w for w in dict.fromkeys(_WORD.findall(joined))
+                          if len(w) >= 3 and w.lower() not in _STOP]
+            if candidates:
+                sims = self._vectors("t", candidates) @ self._vectors("q", uncovered).T
+                best = sims.max(axis=0)
+                still = []
+                for word, sim in zip(uncovered, best, strict=True):
+                    if sim >= self.min_similarity:
+                        covered_weight += weights[word]
+                    else:
+                        still.append(word)
+                uncovered = still
+        total = sum(weights.values())
+        return CoverageResult(covered_weight / total if total else 1.0, tuple(uncovered))

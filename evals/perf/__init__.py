@@ -1,0 +1,1 @@
+"""Performance and scale benchmarks behind ``assistant bench`` (see docs/BENCHMARKS.md)."""

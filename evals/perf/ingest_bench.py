@@ -1,0 +1,109 @@
+"""Ingest through ``Assistant.ingest`` against the embedding model alone, and re-ingest.
+
+Both rates are over the same chunk texts (the assistant's own chunking of the same
+articles) with the same bf16 model object, so their ratio says how much the rest of
+ingest (loading, repair, chunking, late-chunked sentence vectors, Chroma, SQLite,
+BM25) costs on top of the forward passes.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from assistant.api import Assistant
+from assistant.chunking import chunk_article
+from assistant.corpus import load_articles
+from assistant.embed import Embedder
+from assistant.settings import Settings
+from evals.perf.machine import RssSampler, rss_mb
+from evals.perf.profiling import profile
+
+
+def settings_for(data_dir: Path, **overrides: Any) -> Settings:
+    from evals.perf.data import CORPUS
+
+    return Settings(data_dir=data_dir, corpus_dir=CORPUS, **overrides)
+
+
+def load_embedder() -> tuple[Embedder, float]:
+    s = Settings()
+    started = time.perf_counter()
+    embedder = Embedder(s.embed_model, s.models_dir, s.max_seq_length, s.embed_batch_size)
+    return embedder, time.perf_counter() - started
+
+
+def timed_ingest(data_dir: Path, paths: list[Path], embedder: Embedder) -> dict[str, Any]:
+    """A fresh index from ``paths``; RSS is sampled throughout and recorded after every written batch."""
+    assistant = Assistant(settings_for(data_dir), embedder=embedder)
+    per_batch: list[tuple[int, float]] = []
+    with RssSampler() as sampler:
+        report = assistant.ingest(paths, progress=lambda done, total: per_batch.append((done, rss_mb())))
+    assistant.close()
+    articles = report.added + report.updated
+    return {
+        "articles": articles,
+        "chunks": report.chunks,
+        "seconds": report.seconds,
+        "chunks_per_s": report.chunks / report.seconds if report.seconds else 0.0,
+        "articles_per_s": articles / report.seconds if report.seconds else 0.0,
+        "rss_peak_mb": sampler.peak_mb,
+        "rss_by_chunks": per_batch,
+    }
+
+
+def profiled_ingest(data_dir: Path, paths: list[Path], embedder: Embedder, top: int = 12) -> dict[str, Any]:
+    assistant = Assistant(settings_for(data_dir), embedder=embedder)
+    reports: list[Any] = []
+    hotspots, wall, stages = profile(lambda: reports.append(assistant.ingest(paths)), top=top)
+    assistant.close()
+    return {"chunks": reports[0].chunks, "seconds": wall, "hotspots": [h.to_dict() for h in hotspots],
+            "stages": [h.to_dict() for h in stages]}
+
+
+def chunk_texts(paths: list[Path], settings: Settings) -> list[str]:
+    """The texts ingest embeds: the assistant's own chunks of the same articles, duplicates once."""
+    articles, _ = load_articles(paths, settings.max_file_mb)
+    seen: set[str] = set()
+    texts: list[str] = []
+    for article in articles:
+        if article.doc_id in seen:
+            continue
+        seen.add(article.doc_id)
+        texts.extend(c.text for c in chunk_article(article, settings.chunk_chars, settings.min_chunk_chars))
+    return texts
+
+
+def raw_encode(embedder: Embedder, texts: list[str], batch_sizes: list[int], sample: int) -> dict[str, Any]:
+    """``SentenceTransformer.encode`` with the document prompt: a batch-size sweep on a sample, then all."""
+    model = embedder.model
+    prompt = (model.prompts or {}).get("document", "")
+    picked = random.Random(0).sample(texts, min(sample, len(texts)))
+    model.encode(picked[:4], prompt=prompt, batch_size=4)  # first-call allocations out of the timing
+    sweep: dict[int, float] = {}
+    for size in batch_sizes:
+        started = time.perf_counter()
+        model.encode(picked, prompt=prompt, batch_size=size, normalize_embeddings=True, convert_to_numpy=True)
+        sweep[size] = len(picked) / (time.perf_counter() - started)
+    best = max(sweep, key=sweep.__getitem__)
+    started = time.perf_counter()
+    model.encode(texts, prompt=prompt, batch_size=best, normalize_embeddings=True, convert_to_numpy=True)
+    seconds = time.perf_counter() - started
+    return {"chunks": len(texts), "best_batch_size": best, "seconds": seconds,
+            "chunks_per_s": len(texts) / seconds, "sweep_chunks_per_s": sweep}
+
+
+def reingest_in_process(data_dir: Path, paths: list[Path]) -> dict[str, Any]:
+    """A fresh ``Assistant`` (no model given) re-ingesting unchanged files; run in a new process."""
+    started = time.perf_counter()
+    assistant = Assistant(settings_for(data_dir))
+    report = assistant.ingest(paths)
+    seconds = time.perf_counter() - started
+    out = {"seconds": seconds, "unchanged": report.unchanged, "chunks_written": report.chunks,
+           "embedder_loaded": assistant._embedder is not None,
+           "model_weights_imported": "sentence_transformers" in sys.modules, "rss_mb": rss_mb()}
+    assistant.close()
+    return out

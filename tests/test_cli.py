@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from assistant.cli import cli
+from tests.conftest import CORPUS, REPO
+
+
+def _run(*args: str, data: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, "ASSISTANT_DATA_DIR": str(data), "ASSISTANT_CORPUS_DIR": str(CORPUS), **(env or {})}
+    exe = Path(sys.executable).parent / "assistant"
+    return subprocess.run([str(exe), *args], capture_output=True, text=True, env=full_env, cwd=REPO, timeout=600)
+
+
+def test_ingest_ask_json_status(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    ingest = _run("ingest", data=data)
+    assert ingest.returncode == 0, ingest.stderr
+    assert "added 2" in ingest.stdout
+
+    ask = _run("ask", "--json", "Wie viele nordkoreanische Soldaten sind laut Pentagon in die Region Kursk gelangt?",
+               data=data)
+    assert ask.returncode == 0, ask.stderr
+    out = json.loads(ask.stdout)
+    assert set(out) == {"text", "abstained", "citations"}
+    assert "11.000" in out["text"] and not out["abstained"]
+    assert {"number", "doc_id", "title", "text", "score", "start", "end"} <= set(out["citations"][0])
+
+    status = _run("status", "--json", data=data)
+    info = json.loads(status.stdout)
+    assert info["documents"] == 2 and info["chunks"] > 0
+
+
+def test_bad_question_exits_with_message(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["--data-dir", str(tmp_path / "d"), "ask", "   "])
+    assert result.exit_code == 2
+    assert "error:" in result.output
+
+
+def test_missing_model_names_the_command(tmp_path: Path) -> None:
+    result = _run("ingest", data=tmp_path / "d", env={"ASSISTANT_MODELS_DIR": str(tmp_path / "nomodels")})
+    assert result.returncode == 2
+    assert "assistant models fetch" in result.stderr
+
+
+def test_unreachable_chroma_server_names_the_url(tmp_path: Path) -> None:
+    url = "http://127.0.0.1:9"
+    result = _run("ingest", data=tmp_path / "d", env={"ASSISTANT_CHROMA_URL": url})
+    assert result.returncode == 2
+    assert url in result.stderr

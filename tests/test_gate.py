@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import pytest
+
+from assistant import Assistant
+from assistant.coverage import TermCoverage, salient_words
+from assistant.gate import answer_type
+
+
+@pytest.mark.parametrize("question,kind", [
+    ("Wie viele Einwohner hat Pjöngjang?", "unit"),
+    ("What is the population of Pyongyang?", "unit"),
+    ("Wie viele Soldaten sind in Kursk?", "count"),
+    ("How old is Sabrina Singh?", "age"),
+    ("Wann wurde Rudenko geboren?", "birth"),
+    ("On what exact date did she speak?", "exact_date"),
+    ("Wie viel Geld zahlt Russland?", "money"),
+    ("Wie heißt der Vertreter Nordkoreas?", "name"),
+    ("Wann hat Putin gewarnt?", "time"),
+    ("Wer warnte Seoul?", None),
+])
+def test_answer_types(question: str, kind: str | None) -> None:
+    found = answer_type(question)
+    assert (found.name if found else None) == kind
+
+
+def test_answer_type_needs_matching_evidence() -> None:
+    count = answer_type("Wie viele Soldaten?")
+    assert count is not None
+    assert count.evidence.search("etwa 11.000 Soldaten") and not count.evidence.search("einige Truppen")
+    date = answer_type("An welchem Datum sprach er?")
+    assert date is not None
+    assert date.evidence.search("am 5. November") and not date.evidence.search("vergangene Woche")
+
+
+def test_salient_words_drop_scaffolding() -> None:
+    assert salient_words("Welches Amt hat er laut dem Artikel inne?") == []
+    assert "Journalist" in salient_words("Welcher Journalist hat den Bericht verfasst?")
+
+
+def test_coverage_across_languages(default_assistant: Assistant) -> None:
+    coverage: TermCoverage = default_assistant.term_coverage
+    passage = "Der von Seoul einbestellte russische Botschafter erklärt lediglich, dass die Zusammenarbeit …"
+    assert coverage.run("What did the Russian ambassador say?", [passage]).coverage > 0.8
+    low = coverage.run("Which political party does the ambassador belong to?", [passage])
+    assert low.coverage < 0.6 and "party" in low.missing

@@ -1,0 +1,254 @@
+"""Crash-safe ingestion: an ingest SIGKILLed anywhere is finished by the next run, to the same index.
+
+Each run is a real ``assistant`` ingest in its own process, killed either at a named point
+(``ASSISTANT_TEST_KILL_AT=<point>:<n>``, see assistant/killpoints.py) or by a timer at a
+random moment while it writes. After every kill the on-disk index must still keep its
+promise to readers (every 'ok' document has all its rows and vectors); after the last,
+clean run it must equal a clean ingest: the same documents, the same chunk ids (content
+hashes, so a clean run's ids are known without running one), Chroma ids == docstore ids
+== BM25 ids with no duplicate, vectors equal to fresh embeddings, and gold questions
+answered with their citations.
+
+CI runs the 150 shortest 10kGNAD articles (plus the default corpus) with small write
+batches so that each kill point falls early; ``-m slow`` runs all 1,028.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import CORPUS, EVALS
+
+from assistant import Assistant, Settings
+from assistant.chunking import chunk_article
+from assistant.corpus import load_articles
+from assistant.embed import Embedder
+from assistant.lexical import LexicalIndex
+from assistant.verify_index import verify_index
+
+GNAD = EVALS / "data" / "10kgnad" / "test.csv"
+GOLD = [
+    ("Wie viele nordkoreanische Soldaten sind laut Pentagon in die Region Kursk gelangt?", "11.000"),
+    ("Wie viele Soldaten sollen dem Vernehmen nach insgesamt an die Front geschickt werden?", "12.000"),
+    ("According to South Korean intelligence, how many North Korean soldiers are currently in Russia "
+     "to be trained for the war in Ukraine?", "1500"),
+]
+
+# Runs one ingest; write batches of ``argv[2]`` chunks so that a kill point's n-th arrival comes early.
+DRIVER = """
+import json, sys
+from pathlib import Path
+import assistant.ingest as ingest
+ingest.BATCH_CHUNKS = int(sys.argv[2])
+from assistant import Assistant, Settings
+report = Assistant(Settings(data_dir=Path(sys.argv[1]))).ingest([Path(p) for p in sys.argv[3:]])
+print(json.dumps({"added": report.added, "unchanged": report.unchanged, "recovered": report.recovered,
+                  "chunks": report.chunks, "problems": len(report.problems)}))
+"""
+
+
+def gnad_jsonl(path: Path, limit: int | None = None, shortest: bool = False) -> Path:
+    """10kGNAD test.csv as .jsonl articles (id, title = first sentence, text)."""
+    with GNAD.open(encoding="utf-8", newline="") as f:
+        rows = list(enumerate(csv.reader(f, delimiter=";", quotechar="'")))
+    if shortest:
+        rows.sort(key=lambda r: (len(r[1][1]), r[0]))
+    with path.open("w", encoding="utf-8") as out:
+        for number, (section, text) in rows[:limit]:
+            title = text.split(". ", 1)[0][:120]
+            out.write(json.dumps({"id": f"gnad-{number:04d}", "title": title, "text": text,
+                                  "source": f"DER STANDARD ({section})"}, ensure_ascii=False) + "\n")
+    return path
+
+
+@dataclass(frozen=True)
+class Kill:
+    point: str  # a killpoints.POINTS name, or "timer"
+    n: int = 1  # the n-th arrival; for "timer": unused
+
+    def __str__(self) -> str:
+        return f"{self.point}:{self.n}" if self.point != "timer" else "timer"
+
+
+# In order; each run picks up what the one before left. Every named point must be reached (rc -9),
+# so the plan leaves enough work for each: the lexical kills come once everything is embedded.
+PLAN = [
+    Kill("ingest.begin_document", 12),  # mid-batch: documents recorded pending, their batch not embedded
+    Kill("ingest.embedded", 2),  # during embedding: a batch's vectors computed, nothing of it written
+    Kill("timer"),
+    Kill("store.chroma_added", 2),  # during the Chroma write: vectors in Chroma, no docstore rows
+    Kill("store.sqlite_commit", 2),  # inside the SQLite transaction, before COMMIT
+    Kill("store.remove_document", 1),  # during the recovery of the run before: its pending docs half removed
+    Kill("timer"),
+    Kill("store.finish_document", 3),  # marking a document ok, before COMMIT
+    Kill("lexical.saved_tmp", 1),  # everything embedded; the new BM25 snapshot written, not swapped in
+    Kill("lexical.swap", 1),  # between the two renames of the snapshot swap
+]
+
+
+def ok_count(db_path: Path) -> int:
+    if not db_path.exists():
+        return 0
+    with sqlite3.connect(db_path, timeout=30) as db:
+        try:
+            return int(db.execute("SELECT COUNT(*) FROM documents WHERE state='ok'").fetchone()[0])
+        except sqlite3.OperationalError:  # the schema is not created yet
+            return 0
+
+
+def run_ingest(data: Path, paths: list[Path], kill: Kill | None, batch: int, rng: random.Random,
+               timeout_s: float = 1800) -> subprocess.CompletedProcess[str] | int:
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    env.pop("ASSISTANT_TEST_KILL_AT", None)
+    if kill is not None and kill.point != "timer":
+        env["ASSISTANT_TEST_KILL_AT"] = str(kill)
+    cmd = [sys.executable, "-c", DRIVER, str(data), str(batch), *map(str, paths)]
+    if kill is None or kill.point != "timer":
+        return subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout_s)
+    before = ok_count(data / "docstore.sqlite")
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + timeout_s
+    while ok_count(data / "docstore.sqlite") <= before and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(rng.uniform(0.0, 3.0))  # somewhere in the writing: embedding, Chroma, SQLite
+    proc.send_signal(signal.SIGKILL)
+    return proc.wait(30)
+
+
+def assert_readers_safe(data: Path) -> None:
+    """What a kill leaves must be safe to read: an 'ok' document has all its chunk, sentence and vector rows."""
+    from assistant.store import Store
+
+    store = Store(Settings(data_dir=data))
+    try:
+        chroma = store.chroma_ids()
+        owners = store.chunk_owners()
+        sentences = store.sentence_counts()
+        for doc in store.documents("ok"):
+            chunks = [c for c, d in owners.items() if d == doc.doc_id]
+            assert len(chunks) == doc.n_chunks, doc
+            assert all(c in chroma and sentences.get(c, 0) > 0 for c in chunks), doc
+    finally:
+        store.close()
+
+
+def expected_index(paths: list[Path], settings: Settings) -> tuple[dict[str, str], set[str]]:
+    """origin -> doc_id and the chunk ids a clean ingest makes: both follow from the content alone."""
+    articles, _ = load_articles(paths, settings.max_file_mb)
+    sources: dict[str, str] = {}
+    unique = {}
+    for article in articles:
+        sources.setdefault(article.origin, article.doc_id)
+        unique.setdefault(article.doc_id, article)
+    chunk_ids = {c.chunk_id for a in unique.values()
+                 for c in chunk_article(a, settings.chunk_chars, settings.min_chunk_chars)}
+    return sources, chunk_ids
+
+
+def crash_and_recover(tmp_path: Path, embedder: Embedder, articles: Path, plan: list[Kill], batch: int) -> None:
+    data = tmp_path / "data"
+    paths = [CORPUS, articles]
+    seed = int(os.environ.get("ASSISTANT_TEST_SEED", time.time_ns() % 100_000))
+    rng = random.Random(seed)
+    print(f"\ncrash plan (seed {seed}):")
+    for kill in plan:
+        started = time.perf_counter()
+        result = run_ingest(data, paths, kill, batch, rng)
+        rc = result if isinstance(result, int) else result.returncode
+        detail = "" if isinstance(result, int) else result.stderr[-2000:]
+        print(f"  killed at {kill}: rc {rc}, {ok_count(data / 'docstore.sqlite')} documents ok, "
+              f"{time.perf_counter() - started:.1f} s")
+        assert rc == -signal.SIGKILL, f"{kill} was not reached (rc {rc}): {detail}"
+        assert_readers_safe(data)
+
+    final = run_ingest(data, paths, None, batch, rng)
+    assert not isinstance(final, int) and final.returncode == 0, final
+    report = json.loads(final.stdout.strip().splitlines()[-1])
+    assert report["chunks"] == 0 and report["recovered"] == 0 and report["problems"] == 0, report
+
+    settings = Settings(data_dir=data)
+    sources, chunk_ids = expected_index(paths, settings)
+    assistant = Assistant(settings, embedder=embedder)
+    try:
+        store = assistant.store
+        assert store.sources() == sources
+        assert {d.doc_id for d in store.documents("ok")} == set(sources.values())
+        assert not store.documents("pending")
+        assert store.chunk_ids() == chunk_ids
+        assert store.chroma_ids() == chunk_ids and store.chroma_count() == len(chunk_ids)  # no duplicates
+        snapshot = LexicalIndex(store.lexical.directory)
+        assert snapshot.load() and sorted(snapshot.ids) == sorted(chunk_ids)
+        assert snapshot.version == store.version()
+        assert not store.lexical.directory.with_name("bm25.tmp").exists()
+
+        # the vectors are the ones a clean run computes
+        sample = sorted(rng.sample(sorted(chunk_ids), 8))
+        got = store.collection.get(ids=sample, include=["embeddings"])
+        stored = dict(zip(got["ids"], np.asarray(got["embeddings"]), strict=True))
+        articles_by_id = {a.doc_id: a for a in load_articles(paths)[0]}
+        fresh = [c for cid in sample for c in chunk_article(articles_by_id[cid.rsplit("-", 1)[0]])
+                 if c.chunk_id == cid]
+        vectors, _ = embedder.embed_chunks(fresh)
+        for chunk, vector in zip(fresh, vectors, strict=True):
+            assert float(np.dot(vector, stored[chunk.chunk_id])) > 0.999, chunk.chunk_id
+
+        for question, fact in GOLD:
+            answer = assistant.ask(question)
+            assert not answer.abstained and fact in answer.text, (question, answer.text)
+            assert any(fact in c.quote for c in answer.citations), answer.citations
+        # BM25 finds 10kGNAD chunks by their own words
+        lexical = store.ensure_lexical()
+        for cid in sample:
+            text = store.get_chunks([cid], with_vectors=False)[cid].text
+            assert cid in [h.chunk_id for h in lexical.search(" ".join(text.split()[:25]), 5)], cid
+
+        check = verify_index(settings, store, embedder).to_dict()
+        assert check["repaired"] == 0 and check["consistent"], check
+    finally:
+        assistant.close()
+
+
+def test_killed_ingests_recover_to_a_clean_index(tmp_path: Path, embedder: Embedder) -> None:
+    articles = gnad_jsonl(tmp_path / "gnad150.jsonl", limit=150, shortest=True)
+    crash_and_recover(tmp_path, embedder, articles, PLAN, batch=8)
+
+
+@pytest.mark.slow
+def test_killed_ingests_recover_full_10kgnad(tmp_path: Path, embedder: Embedder) -> None:
+    articles = gnad_jsonl(tmp_path / "gnad.jsonl")
+    plan = [Kill(k.point, k.n * 10) if k.point.startswith(("ingest", "store.chroma", "store.sqlite",
+                                                           "store.finish")) else k for k in PLAN]
+    crash_and_recover(tmp_path, embedder, articles, plan, batch=32)
+
+
+def test_report_after_a_kill_counts_the_new_files_as_added(tmp_path: Path, embedder: Embedder) -> None:
+    """Documents a killed run finished before recording their files are that file's, not duplicates."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for i, crop in enumerate(["Erdbeeren", "Kirschen", "Pflaumen"]):
+        (folder / f"{i}.txt").write_text(f"{crop}ernte\n\nDie {crop}ernte brachte {i + 2}.000 Tonnen, sagte der "
+                                         "Bauernverband am Montag.", encoding="utf-8")
+    data = tmp_path / "data"
+    # one chunk per write batch: the kill at the 3rd document leaves two 'ok' ones and one pending, no sources
+    killed = run_ingest(data, [folder], Kill("ingest.begin_document", 3), 1, random.Random(0))
+    assert not isinstance(killed, int) and killed.returncode == -signal.SIGKILL, killed
+    assert ok_count(data / "docstore.sqlite") == 2
+    assistant = Assistant(Settings(data_dir=data), embedder=embedder)
+    try:
+        report = assistant.ingest([folder])
+        assert (report.added, report.duplicates, report.recovered, report.chunks) == (3, 0, 1, 1), report
+        assert len(assistant.store.sources()) == 3 and len(assistant.documents()) == 3
+    finally:
+        assistant.close()
