@@ -41,6 +41,21 @@ test: setup local browser
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -q
 
+# the grounding gate (evals/thresholds.toml) on the default corpus, then with the 10kGNAD distractors
+gate: setup
+	$(VENV)/bin/assistant eval -q --gate --json reports/eval-default.json --report reports/eval-default
+	$(VENV)/bin/assistant eval -q --gate --distractors --json reports/eval-distractors.json --report reports/eval-distractors
+
+eval: setup
+	$(VENV)/bin/assistant eval --report reports/eval
+
+# reports numbers, asserts none: a slowdown shows up in CI's log, not as a red run
+bench-quick: setup
+	$(VENV)/bin/assistant bench --quick --json reports/bench-quick.json --doc -
+
+bench: setup local
+	$(VENV)/bin/assistant bench --json reports/bench.json
+
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 

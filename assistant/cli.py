@@ -271,12 +271,15 @@ def eval_judge(ctx: click.Context, search: bool, json_path: Path | None) -> None
               "memory, chroma); repeat for several.")
 @click.option("--merge", "merge_path", type=click.Path(path_type=Path, exists=True, dir_okay=False),
               help="Take skipped phases from this earlier --json result.")
+@click.option("--articles", type=click.IntRange(min=1), help="Only the first N 10kGNAD articles (default: all).")
+@click.option("--memory-chunks", type=click.IntRange(min=10), help="Chunks for the memory-scaling run (default 100k).")
 def bench(quick: bool, json_path: Path | None, doc_path: Path, work_dir: Path | None, skip: tuple[str, ...],
-          merge_path: Path | None) -> None:
+          merge_path: Path | None, articles: int | None, memory_chunks: int | None) -> None:
     """Measure ingest, retrieval, answers, cold start, memory and a 1M-vector Chroma server."""
     from evals.perf.bench import main as run_bench
 
-    run_bench(quick, json_path, None if str(doc_path) == "-" else doc_path, work_dir, skip, merge_path, click.echo)
+    run_bench(quick, json_path, None if str(doc_path) == "-" else doc_path, work_dir, skip, merge_path, click.echo,
+              articles, memory_chunks)
 
 
 def main() -> None:

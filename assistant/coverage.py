@@ -36,6 +36,11 @@ _SCAFFOLD = frozenset(
 # so evidence that never mentions it is unlikely to answer
 _HEAD_NOUN = re.compile(r"\b(?:welche[rsnm]?|which|what)\s+([\w\-]+)(?:\s+([\w\-]+))?", re.I)
 HEAD_WEIGHT = 3.0
+# conjunctions and particles the stopword lists miss; "falls" must not stand in for "gefallen"
+_FUNCTION_WORDS = frozenset(
+    "falls sowie sowohl weder noch bereits derzeit etwa lediglich demnach zufolge bisher jedoch zudem "
+    "damit dabei dazu daher deshalb darüber davon indem obwohl sondern während wobei womit worauf "
+    "also although however whether while unless since because therefore thus".split())
 _WORD = re.compile(r"[^\W\d_][\w\-]*", re.UNICODE)
 
 
@@ -58,7 +63,7 @@ def salient_words(question: str) -> list[str]:
 class TermCoverage:
     def __init__(self, embed_query_words: Callable[[Sequence[str]], np.ndarray],
                  embed_text_words: Callable[[Sequence[str]], np.ndarray],
-                 idf: Callable[[str], float], min_similarity: float = 0.42, cache_size: int = 50_000) -> None:
+                 idf: Callable[[str], float], min_similarity: float = 0.45, cache_size: int = 50_000) -> None:
         self._embed_q = embed_query_words
         self._embed_t = embed_text_words
         self._idf = idf
@@ -102,7 +107,7 @@ class TermCoverage:
                 uncovered.append(word)
         if uncovered:
             candidates = [w for w in dict.fromkeys(_WORD.findall(joined))
-                          if len(w) >= 3 and w.lower() not in _STOP]
+                          if len(w) >= 4 and w.lower() not in _STOP and w.lower() not in _FUNCTION_WORDS]
             if candidates:
                 sims = self._vectors("t", candidates) @ self._vectors("q", uncovered).T
                 best = sims.max(axis=0)

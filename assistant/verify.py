@@ -23,7 +23,8 @@ from assistant.lexical import normalize_number, tokenize
 MARKER = re.compile(r"\[(\d{1,2})\]")
 _NUMBER = re.compile(r"\d{1,3}(?:[.,]\d{3})+(?!\d)|\d+(?:[.,]\d+)?")
 _NAME = re.compile(r"(?<![\w])([A-ZÄÖÜ][\w\-]+)")
-_SENT_END = re.compile(r"[.!?](?:\s*\[\d{1,2}\])*(?=\s+[A-ZÄÖÜ„\"“\d])")
+# a sentence may end inside its closing quote: „…liefern.“ [2] „Berichten …
+_SENT_END = re.compile(r"[.!?][“”\"»]?(?:\s*\[\d{1,2}\])*(?=\s+[A-ZÄÖÜ„\"“\d])")
 
 # capitalised words that are not names: sentence starters, German nouns are handled by
 # checking names only against words that are capitalised mid-sentence in the claim

@@ -80,7 +80,7 @@ def test_server_that_never_ran_gives_a_clear_error(tmp_path: Path, embedder: Emb
     assistant = Assistant(Settings(data_dir=tmp_path / "data", corpus_dir=CORPUS, chroma_url=url), embedder=embedder)
     try:
         elapsed = fails_fast(lambda: assistant.ingest(), url)
-        with pytest.raises(StoreError, match="not reachable.*chroma run"):
+        with pytest.raises(StoreError, match=r"not reachable.*chroma run"):
             assistant.store.chroma_count()
         print(f"\nno server: failed in {elapsed:.2f} s")
     finally:

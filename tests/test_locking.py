@@ -19,7 +19,7 @@ from pathlib import Path
 
 from conftest import CORPUS
 from test_hostile import assert_well_formed
-from test_ingest_crash import GOLD, gnad_jsonl, ok_count
+from test_ingest_crash import DRIVER, GOLD, gnad_jsonl, ok_count
 
 from assistant import Assistant, Settings
 from assistant.embed import Embedder
@@ -47,8 +47,9 @@ def test_second_ingest_is_refused_or_waits_and_readers_stay_consistent(tmp_path:
         base_docs = len(reader.documents())
         snapshot_before = snapshot_state(data)
 
-        writer = subprocess.Popen(cli(data, "ingest", str(articles)), env=ENV, stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE, text=True)
+        # write batches of 4 chunks, so documents turn 'ok' one batch at a time for the whole run
+        writer = subprocess.Popen([sys.executable, "-c", DRIVER, str(data), "4", str(articles)], env=ENV,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
             deadline = time.monotonic() + 900
             while ok_count(data / "docstore.sqlite") <= base_docs and writer.poll() is None:
@@ -61,6 +62,7 @@ def test_second_ingest_is_refused_or_waits_and_readers_stay_consistent(tmp_path:
             busy = subprocess.run(cli(data, "ingest", str(CORPUS)), env=ENV, capture_output=True, text=True,
                                   timeout=120)
             refused_in = time.perf_counter() - started
+            assert writer.poll() is None, "the first ingest ended before the second started: inconclusive"
             assert busy.returncode == 2, busy
             assert "Another ingest is writing to" in busy.stderr and str(data) in busy.stderr, busy.stderr
             assert "wait for it to finish" in busy.stderr
@@ -92,7 +94,7 @@ def test_second_ingest_is_refused_or_waits_and_readers_stay_consistent(tmp_path:
                     assert state == snapshot_before, "a reader wrote the BM25 snapshot"
             out, err = writer.communicate(timeout=60)
             assert writer.returncode == 0, err
-            assert "added 40" in out
+            assert '"added": 40' in out
             waited_out, waited_err = waiter.communicate(timeout=900)
             assert waiter.returncode == 0, waited_err
             assert "unchanged 2" in waited_out

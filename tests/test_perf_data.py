@@ -6,8 +6,14 @@ import json
 from pathlib import Path
 
 from assistant.corpus import load_articles
-from evals.perf.data import answerable_gold_questions, gnad_rows, questions, synthetic_articles, write_gnad_jsonl, \
-    write_jsonl
+from evals.perf.data import (
+    answerable_gold_questions,
+    gnad_rows,
+    questions,
+    synthetic_articles,
+    write_gnad_jsonl,
+    write_jsonl,
+)
 
 
 def test_gnad_jsonl_loads_every_article(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ def test_standin_is_labelled_and_shaped_like_embeddinggemma(tmp_path: Path) -> N
     assert embedder.dimension == 768
     vecs = embedder.embed_texts(["Ein Satz.", "Noch ein ganz anderer Satz."])
     assert vecs.shape == (2, 768)
-    assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-3)
+    assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-2)  # normalised in bf16
     assert "stand-in" in memory_bench.STANDIN_LABEL and "NOT EmbeddingGemma" in memory_bench.STANDIN_LABEL
 
 

@@ -144,7 +144,10 @@ def test_bm25_snapshot_damage_is_rebuilt(index: Assistant, damage: str) -> None:
 
 def test_questions_survive_a_corrupt_snapshot_without_verify(pristine: Path, tmp_path: Path,
                                                              embedder: Embedder) -> None:
-    """A fresh process meeting a garbage snapshot rebuilds it instead of failing every question."""
+    """A reader meeting a garbage snapshot rebuilds it in memory instead of failing every question.
+
+    It leaves the file alone (only a writer, under the lock, saves); ``status --verify`` repairs it.
+    """
     data = tmp_path / "data"
     shutil.copytree(pristine, data)
     for file in (data / "bm25").iterdir():
@@ -152,6 +155,9 @@ def test_questions_survive_a_corrupt_snapshot_without_verify(pristine: Path, tmp
     assistant = Assistant(Settings(data_dir=data, corpus_dir=CORPUS), embedder=embedder)
     try:
         assert_answers(assistant)
+        assert not LexicalIndex(data / "bm25").load()  # a reader does not write
+        report = verify(assistant)
+        assert report["lexical"] == "corrupt" and report["lexical_rebuilt"]
         assert LexicalIndex(data / "bm25").load()
     finally:
         assistant.close()

@@ -55,6 +55,27 @@ def timed_ingest(data_dir: Path, paths: list[Path], embedder: Embedder) -> dict[
     }
 
 
+def late_chunking_available(embedder: Embedder) -> bool:
+    """Whether the Embedder's own check turned late chunking on for this model."""
+    return bool(embedder._late)
+
+
+def timed_ingest_late(data_dir: Path, paths: list[Path], embedder: Embedder) -> dict[str, Any]:
+    """WHAT-IF, for the record: the same ingest with late-chunked sentence vectors forced on.
+
+    ``Embedder`` detects mean pooling through ``pooling_mode_mean_tokens``, which
+    sentence-transformers 6 no longer has (it has ``pooling_mode == "mean"``), so on
+    this install it embeds every sentence again on its own. This measures what the
+    detection fix would buy; it changes the sentence vectors, so it is not applied.
+    """
+    before = embedder._late
+    embedder._late = True
+    try:
+        return timed_ingest(data_dir, paths, embedder)
+    finally:
+        embedder._late = before
+
+
 def profiled_ingest(data_dir: Path, paths: list[Path], embedder: Embedder, top: int = 12) -> dict[str, Any]:
     assistant = Assistant(settings_for(data_dir), embedder=embedder)
     reports: list[Any] = []

@@ -120,6 +120,9 @@ def run(plan: Plan, work: Path = WORK, skip: tuple[str, ...] = (), merge: dict[s
     """All phases of ``plan``; returns the result document (flat keys, phases, machine, errors)."""
     from evals.perf.summary import summarize
 
+    if merge and merge.get("plan"):
+        log("note: merged phases keep the plan (sizes) of the run they came from")
+
     started = time.perf_counter()
     work.mkdir(parents=True, exist_ok=True)
     gnad = write_gnad_jsonl(work / "10kgnad.jsonl", plan.gnad_articles)

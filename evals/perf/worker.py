@@ -36,9 +36,13 @@ def main_phase(args: dict[str, Any]) -> dict[str, Any]:
 
     out: dict[str, Any] = {"machine": machine_info()}  # before the model loads: the load average is the machine's
     embedder, out["model_load_s"] = ingest_bench.load_embedder()
-    for name in ("subset-index", "profile-index", "index"):
+    for name in ("subset-index", "subset-late-index", "profile-index", "index"):
         shutil.rmtree(work / name, ignore_errors=True)
+    out["late_chunking_active"] = ingest_bench.late_chunking_available(embedder)
     out["subset_ingest"] = ingest_bench.timed_ingest(work / "subset-index", [Path(args["subset"])], embedder)
+    if not out["late_chunking_active"]:
+        out["subset_ingest_late_whatif"] = ingest_bench.timed_ingest_late(work / "subset-late-index",
+                                                                          [Path(args["subset"])], embedder)
     if args.get("profile"):
         out["ingest_profile"] = ingest_bench.profiled_ingest(work / "profile-index", [Path(args["profile"])],
                                                              embedder)
