@@ -13,11 +13,11 @@ from llama_index.core.base.llms.types import ChatMessage
 from llama_index.core.llms import LLM
 
 from assistant.answer import Composed, Composer, select_evidence, to_citation
+from assistant.coverage import TermCoverage
 from assistant.embed import Embedder
 from assistant.followup import QuestionRewriter
-from assistant.coverage import TermCoverage
 from assistant.gate import AnswerGate
-from assistant.ingest import IngestReport, Ingestor, Progress
+from assistant.ingest import Ingestor, IngestReport, Progress
 from assistant.language import detect_language, message
 from assistant.llm import make_llm
 from assistant.retrieve import EvidenceScorer, HybridRetriever

@@ -47,7 +47,7 @@ def _ends_with_abbreviation(text: str, dot: int) -> bool:
         return False
     token = word.group(1).lower().lstrip("(\"„“«»")
     # ordinals ("am 1. Januar") and initials ("Kim J. Un") are not sentence ends
-    return token in _ABBREVIATIONS or token.isdigit() and len(token) <= 2 or (len(token) == 1 and token.isalpha())
+    return token in _ABBREVIATIONS or (token.isdigit() and len(token) <= 2) or (len(token) == 1 and token.isalpha())
 
 
 def split_sentences(text: str) -> list[Sentence]:

@@ -14,7 +14,6 @@ import time
 from collections.abc import Iterable, Sequence
 from contextlib import closing
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
@@ -106,8 +105,8 @@ def open_chroma(settings: Settings) -> Any:
         _set_timeout(client, settings.chroma_timeout_s)
         client.heartbeat()
     except Exception as err:
-        raise StoreError(f"Chroma server at {settings.chroma_url} is not reachable ({err}). "
-                         "Start it (chroma run --path DIR --host 127.0.0.1 --port N) or unset ASSISTANT_CHROMA_URL.") from err
+        raise StoreError(f"Chroma server at {settings.chroma_url} is not reachable ({err}). Start it "
+                         "(chroma run --path DIR --host 127.0.0.1 --port N) or unset ASSISTANT_CHROMA_URL.") from err
     return client
 
 
@@ -268,7 +267,8 @@ class Store:
         with closing(self._db.cursor()) as cur:
             cur.execute("BEGIN")
             cur.executemany(
-                'INSERT OR REPLACE INTO chunks(chunk_id, doc_id, idx, start, "end", text, tokens) VALUES (?,?,?,?,?,?,?)',
+                'INSERT OR REPLACE INTO chunks(chunk_id, doc_id, idx, start, "end", text, tokens) '
+                "VALUES (?,?,?,?,?,?,?)",
                 [(c.chunk_id, c.doc_id, c.index, c.start, c.end, c.text,
                   " ".join(tokenize(f"{articles[c.doc_id].title}\n{c.text}" if c.index == 0 else c.text)))
                  for c in chunks])

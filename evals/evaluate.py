@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from assistant.settings import Settings
-from evals.floors import check, load_thresholds
+from evals.floors import check, known_gaps, load_thresholds
 from evals.gold import load_gold
 from evals.report import table, write_json
 from evals.run import DEFAULT_DATA_DIR, make_setting, run_setting, spread
@@ -42,4 +42,6 @@ def run_eval(settings: Settings, gold: Path, backends: Sequence[str], distractor
             echo(f"  - {failure}")
         return 1
     echo(f"\ngate passed ({setting.name})")
+    for gap in known_gaps(setting.name, load_thresholds()):
+        echo(f"  KNOWN GAP {gap}")
     return 0
