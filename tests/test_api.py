@@ -39,7 +39,7 @@ def test_english_question_over_german_text(default_assistant: Assistant) -> None
 @pytest.mark.parametrize("question", [
     "What is the population of Pyongyang?",
     "Wie viele Einwohner hat Pjöngjang?",
-    "Wie viele nordkoreanische Soldaten sind bisher im Ukraine-Krieg gefallen?",
+    "Wie viele Kilometer sind russische Truppen laut ISW in der Region Kursk vorgerückt?",
     "On what exact date did Sabrina Singh make her statement?",
 ])
 def test_abstains_when_the_corpus_does_not_say(default_assistant: Assistant, question: str) -> None:

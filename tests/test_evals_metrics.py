@@ -7,7 +7,7 @@ import pytest
 
 from assistant.schema import Answer, Citation
 from assistant.verify import SupportJudge
-from evals.floors import check, load_thresholds
+from evals.floors import check, known_gaps, load_thresholds
 from evals.gold import GoldQuestion
 from evals.metrics import (
     CachedEmbed,
@@ -148,7 +148,9 @@ def test_rates_without_cases_are_none_and_breakdown_splits_languages(grader: Cit
 
 def test_gate_lists_every_missed_floor(grader: CitationGrader) -> None:
     wrong = grade(answer("Etwa 12.000 Soldaten [1].", [cite(1, KURSK)]), gold("a"), grader, "extractive", 1.0)
-    failures = check(breakdown([wrong]), "default", load_thresholds())
+    floors_only = {name: {k: v for k, v in bounds.items() if k != "known_gaps"}
+                   for name, bounds in load_thresholds().items()}
+    failures = check(breakdown([wrong]), "default", floors_only)
     missed = {f.metric for f in failures}
     # abstention has no unanswerable case here: a metric that cannot be measured fails, it is not skipped
     assert {"fact_accuracy", "citation_precision", "citation_recall", "abstention"} <= missed
@@ -156,6 +158,17 @@ def test_gate_lists_every_missed_floor(grader: CitationGrader) -> None:
     assert "extractive: fact_accuracy = 0.000, needs >= 0.90" in {str(f) for f in failures}
     with pytest.raises(ValueError, match="no thresholds"):
         check(breakdown([wrong]), "nope", load_thresholds())
+
+
+def test_known_gap_is_a_ratchet_not_a_pass(grader: CitationGrader) -> None:
+    right = grade(answer(f"{KURSK} [1]", [cite(1, KURSK)]), gold("a"), grader, "extractive", 1.0)
+    wrong = grade(answer("Etwa 12.000 Soldaten [1].", [cite(1, KURSK)]), gold("b"), grader, "extractive", 1.0)
+    metrics = breakdown([right, wrong])  # fact accuracy 0.5
+    bounds = {"default": {"min": {"fact_accuracy": 0.9}, "known_gaps": {"fact_accuracy": 0.4}}}
+    assert check(metrics, "default", bounds) == []
+    bounds["default"]["known_gaps"]["fact_accuracy"] = 0.6
+    assert [f.metric for f in check(metrics, "default", bounds)] == ["fact_accuracy"]
+    assert "floor 0.90" in known_gaps("default", bounds)[0]
 
 
 def test_cached_embed_embeds_each_text_once() -> None:

@@ -130,21 +130,27 @@ def run_ingest(data: Path, paths: list[Path], kill: Kill | None, batch: int, rng
     return proc.wait(30)
 
 
+# Run in a fresh process: an embedded Chroma client caches its vector index per process, so a client kept
+# open here would not see what later runs write (see docs/RELIABILITY.md, "embedded Chroma").
+READERS_SAFE = """
+import sys
+from pathlib import Path
+from assistant import Settings
+from assistant.store import Store
+store = Store(Settings(data_dir=Path(sys.argv[1])))
+chroma, owners, sentences = store.chroma_ids(), store.chunk_owners(), store.sentence_counts()
+for doc in store.documents("ok"):
+    chunks = [c for c, d in owners.items() if d == doc.doc_id]
+    assert len(chunks) == doc.n_chunks, doc
+    assert all(c in chroma and sentences.get(c, 0) > 0 for c in chunks), doc
+"""
+
+
 def assert_readers_safe(data: Path) -> None:
     """What a kill leaves must be safe to read: an 'ok' document has all its chunk, sentence and vector rows."""
-    from assistant.store import Store
-
-    store = Store(Settings(data_dir=data))
-    try:
-        chroma = store.chroma_ids()
-        owners = store.chunk_owners()
-        sentences = store.sentence_counts()
-        for doc in store.documents("ok"):
-            chunks = [c for c, d in owners.items() if d == doc.doc_id]
-            assert len(chunks) == doc.n_chunks, doc
-            assert all(c in chroma and sentences.get(c, 0) > 0 for c in chunks), doc
-    finally:
-        store.close()
+    out = subprocess.run([sys.executable, "-c", READERS_SAFE, str(data)], capture_output=True, text=True,
+                         timeout=300, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    assert out.returncode == 0, out.stderr[-2000:]
 
 
 def expected_index(paths: list[Path], settings: Settings) -> tuple[dict[str, str], set[str]]:
