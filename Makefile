@@ -43,8 +43,8 @@ test: setup local browser
 
 # the grounding gate (evals/thresholds.toml) on the default corpus, then with the 10kGNAD distractors
 gate: setup
-	$(VENV)/bin/assistant eval -q --gate --json reports/eval-default.json --report reports/eval-default
-	$(VENV)/bin/assistant eval -q --gate --distractors --json reports/eval-distractors.json --report reports/eval-distractors
+	$(VENV)/bin/assistant eval -q --gate --data-dir reports/eval-index --json reports/eval-default.json --report reports/eval-default
+	$(VENV)/bin/assistant eval -q --gate --distractors --data-dir reports/eval-index --json reports/eval-distractors.json --report reports/eval-distractors
 
 eval: setup
 	$(VENV)/bin/assistant eval --report reports/eval
