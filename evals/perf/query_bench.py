@@ -15,7 +15,6 @@ import numpy as np
 
 from assistant.answer import Composer, select_evidence
 from assistant.api import CITATION_MARGIN, Assistant
-from assistant.gate import AnswerGate
 from assistant.retrieve import EvidenceScorer
 from evals.perf.profiling import profile
 
@@ -85,15 +84,13 @@ def extractive_answers(assistant: Assistant, questions: Sequence[str]) -> dict[s
     return {"questions": len(questions), "abstained": abstained, **percentiles(times)}
 
 
-def _prompt_messages(assistant: Assistant, question: str) -> list[Any] | None:
-    """The chat messages ``Assistant.stream`` would send for ``question`` (None when it abstains)."""
+def _prompt_messages(assistant: Assistant, question: str) -> list[Any]:
+    """The chat messages ``Assistant.stream`` sends for ``question`` once its gate let it answer."""
     cleaned, lang = assistant.check_question(question)
     vector = assistant.embedder.embed_queries([cleaned])[0]
     evidence = EvidenceScorer().run(cleaned, vector, assistant.retriever.candidates_for(cleaned, vector),
                                     assistant.store)
     chosen = select_evidence(evidence, assistant.settings.max_citations, CITATION_MARGIN)
-    if not AnswerGate(assistant.settings.abstain_threshold).run(cleaned, chosen).answer:
-        return None
     return Composer(assistant.llm, assistant.judge()).messages(cleaned, lang, chosen)
 
 
@@ -104,7 +101,7 @@ def local_llm(assistant: Assistant, questions: Sequence[str]) -> dict[str, Any]:
     warm_s = time.perf_counter() - started
     llm = assistant.llm
     raw = getattr(llm, "_llm", None)  # llama_cpp.Llama, for token counts
-    ttft, total, raw_first, prompt_tokens, gen_tokens, fallbacks = [], [], [], [], [], 0
+    ttft, total, raw_first, prompt_tokens, gen_tokens, fallbacks, abstained = [], [], [], [], [], 0, 0
     for question in questions:
         t0 = time.perf_counter()
         first = None
@@ -119,9 +116,10 @@ def local_llm(assistant: Assistant, questions: Sequence[str]) -> dict[str, Any]:
             ttft.append(first)
         if answer is not None and any("extractive answer used" in n for n in answer.notes):
             fallbacks += 1
-        messages = _prompt_messages(assistant, question)
-        if messages is None or llm is None:
+        abstained += bool(answer is not None and answer.abstained)
+        if answer is None or answer.abstained or llm is None:
             continue
+        messages = _prompt_messages(assistant, question)
         # the same prompt again, straight to the model: where does the first token come from?
         t0 = time.perf_counter()
         n = 0
@@ -137,4 +135,4 @@ def local_llm(assistant: Assistant, questions: Sequence[str]) -> dict[str, Any]:
     return {"questions": len(questions), "warm_up_s": warm_s, "ttft_ms": percentiles(ttft),
             "answer_ms": percentiles(total), "raw_first_token_ms": percentiles(raw_first),
             "prompt_tokens": percentiles(prompt_tokens), "generated_deltas": percentiles(gen_tokens),
-            "fallbacks_to_extractive": fallbacks}
+            "fallbacks_to_extractive": fallbacks, "abstained": abstained}

@@ -87,6 +87,7 @@ def plot(doc: dict[str, Any], png: Path) -> None:
         ax.plot(ordered, [i / len(ordered) for i in range(1, len(ordered) + 1)], color="#3b5bdb")
         ax.axvline(60, color="#e03131", ls="--", lw=1, label="target p50 60 ms")
         ax.legend(loc="lower right", fontsize=8)
+    ax.set_xscale("log")
     ax.set_title(f"Retrieval latency, {len(ms)} questions (CDF)")
     ax.set_xlabel("ms")
     ax = axes[2]
@@ -130,6 +131,67 @@ def _section_profiles(doc: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _section_details(doc: dict[str, Any]) -> list[str]:
+    phases = doc.get("phases", {})
+    main = phases.get("main", {})
+    lines = ["", "### Details", ""]
+    stages = main.get("retrieval", {}).get("stages_ms", {})
+    if stages:
+        lines.append("Retrieval by stage, ms (p50 / p95): " + "; ".join(
+            f"{name} {fmt(v.get('p50'))} / {fmt(v.get('p95'))}" for name, v in stages.items()) + ".")
+    raw = main.get("raw_encode")
+    if raw:
+        lines.append(f"Bare model batch-size sweep, chunks/s: {fmt(raw.get('sweep_chunks_per_s'))}; "
+                     f"best {raw.get('best_batch_size')} on all {raw.get('chunks')} chunks.")
+    for name, key in (("Ingest", "ingest"), ("Same-articles ingest", "subset_ingest")):
+        part = main.get(key)
+        if part:
+            lines.append(f"{name}: {part['articles']} articles, {part['chunks']} chunks in {fmt(part['seconds'])} s.")
+    if main.get("model_load_s") is not None:
+        lines.append(f"Embedding model load: {fmt(main['model_load_s'])} s.")
+    li = phases.get("llamaindex")
+    if li:
+        lines.append(f"llama-index defaults: {li['articles']} articles, {li['chunks']} nodes in "
+                     f"{fmt(li['seconds'])} s, {li.get('dtype')}, max_seq_length {li.get('max_seq_length')}, "
+                     f"peak RSS {fmt(li.get('rss_peak_mb'))} MB.")
+    re_ = phases.get("reingest")
+    if re_:
+        cli = re_.get("cli", {})
+        lines.append(f"Re-ingest: {re_['unchanged']} unchanged, model loaded: {re_['embedder_loaded']}, "
+                     f"model code imported: {re_['model_weights_imported']}; `assistant ingest` process "
+                     f"{fmt(cli.get('process_s'))} s, of which `import assistant.api` "
+                     f"{fmt(cli.get('import_assistant_api_s'))} s.")
+    serve = phases.get("serve")
+    if serve:
+        lines.append(f"Serve: port open after {fmt(serve['listening_s'])} s, first answer at "
+                     f"{fmt(serve['cold_start_s'])} s, "
+                     f"then HTTP answers p50 {fmt(serve.get('http_answer_p50_ms'))} ms.")
+    local = phases.get("local")
+    if local:
+        lines.append(f"Local LLM ({local['questions']} questions, warm-up {fmt(local['warm_up_s'])} s): first verified "
+                     f"text p50 {fmt(local['ttft_ms']['p50'])} ms; the bare model's first token on the same prompt "
+                     f"p50 {fmt(local['raw_first_token_ms']['p50'])} ms; prompt p50 "
+                     f"{fmt(local['prompt_tokens']['p50'])} "
+                     f"tokens; {local.get('abstained', 0)} abstained, {local['fallbacks_to_extractive']} fell back to "
+                     "the extractive answer.")
+    chroma = phases.get("chroma")
+    if chroma:
+        lines.append(f"Chroma server: {fmt(chroma['vectors'])} of {fmt(chroma.get('target'))} vectors "
+                     f"({'complete' if chroma.get('complete') else 'still loading: resumed by the next run'}), "
+                     f"loaded in {fmt(chroma.get('load_s'))} s over {chroma.get('load_runs')} run(s) at "
+                     f"{fmt(chroma.get('ingest_vectors_per_s'))} vectors/s; queries p50 "
+                     f"{fmt(chroma['query_p50_ms'])} / "
+                     f"p95 {fmt(chroma['query_p95_ms'])} ms (first {fmt(chroma['first_query_ms'])} ms); server RSS "
+                     f"{fmt(chroma['server_rss_mb'])} MB; {fmt(chroma['disk_mb'])} MB on disk.")
+    memory = phases.get("memory")
+    if memory:
+        lines.append(f"Memory run — {memory['label']}: {memory['chunks']} chunks of {memory['articles']} synthetic "
+                     f"articles in {fmt(memory['seconds'])} s; RSS {fmt(memory['rss_start_mb'])} MB before, "
+                     f"{fmt(memory['rss_at_chunks_mb'])} MB at those chunk counts, "
+                     f"peak {fmt(memory['rss_peak_mb'])} MB.")
+    return [line if not line or line.startswith("#") else f"- {line}" for line in lines]
+
+
 def markdown(doc: dict[str, Any], png_name: str, notes: str = "") -> str:
     m = doc.get("machine", {})
     lines = [GENERATED, "", f"## Results ({'quick' if doc.get('quick') else 'full'} run, {doc.get('finished', '')}, "
@@ -143,7 +205,10 @@ def markdown(doc: dict[str, Any], png_name: str, notes: str = "") -> str:
     if doc.get("errors"):
         lines += ["", "Phases that failed:", ""] + [f"- `{k}`: {v}" for k, v in doc["errors"].items()]
     if doc.get("skipped"):
-        lines += ["", "Skipped in this run: " + ", ".join(f"`{s}`" for s in doc["skipped"]) + "."]
+        lines += ["", "Not run: " + ", ".join(f"`{s}`" for s in doc["skipped"]) + "."]
+    if doc.get("merged"):
+        lines += ["", "Taken from an earlier run (`--merge`): " + ", ".join(f"`{s}`" for s in doc["merged"]) + "."]
+    lines += _section_details(doc)
     lines += _section_profiles(doc)
     if notes:
         lines += ["", notes.strip()]

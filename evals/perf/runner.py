@@ -164,7 +164,10 @@ def run(plan: Plan, work: Path = WORK, skip: tuple[str, ...] = (), merge: dict[s
             log(f"  {phase} failed: {errors[phase]}")
     doc = summarize(phases)
     doc.update(quick=plan.quick, plan=asdict(plan), phases=phases, errors=errors,
-               skipped=sorted(skipped), targets={k: list(v) for k, v in TARGETS.items()},
-               machine=phases.get("main", {}).get("machine", {}), total_s=time.perf_counter() - started,
+               skipped=sorted(skipped - set(phases)), merged=sorted(skipped & set(phases)),
+               targets={k: list(v) for k, v in TARGETS.items()},
+               machine=phases.get("main", {}).get("machine", {}),
+               # a merged document keeps the earlier run's time, plus this one's
+               total_s=time.perf_counter() - started + (merge or {}).get("total_s", 0.0),
                finished=time.strftime("%Y-%m-%d %H:%M:%S"))
     return doc
