@@ -177,6 +177,8 @@ def table(results: dict[str, dict[str, dict[str, float | int]]]) -> str:
              "|---|---|---:|---:|---:|---:|---:|"]
     for mode, halves in results.items():
         for half, s in halves.items():
+            if half == "all" and len(halves) == 2:  # one half only: "all" repeats it
+                continue
             lines.append(f"| assistant {mode} | {half} | {s['n']} | {s['mrr@10']:.3f} | {s['success@1']:.3f} | "
                          f"{s['success@5']:.3f} | {s['success@10']:.3f} |")
     for name, (mrr, s1, s5, s10) in PUBLISHED.items():
