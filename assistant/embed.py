@@ -5,6 +5,10 @@ class rather than ``HuggingFaceEmbedding`` because we also need sentence vectors
 evidence scoring, and computing them by *late chunking* (mean-pooling each sentence's
 token states out of the chunk's own forward pass) gives them at no extra model cost.
 Models whose pooling is not a mean fall back to embedding each sentence on its own.
+
+A model whose document prompt has a title slot (EmbeddingGemma: ``title: none | text: ``)
+gets the article's headline there, as the model was trained: in news the headline names
+what a paragraph deep in the article is about.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from assistant.chunking import Chunk
 from assistant.models import load_sentence_transformer
 
 SentenceMode = Literal["late", "separate"]
+TITLE_SLOT = "title: none"
 
 
 class Embedder(BaseEmbedding):
@@ -30,6 +35,7 @@ class Embedder(BaseEmbedding):
     _query_prompt: str = PrivateAttr()
     _doc_prompt: str = PrivateAttr()
     _late: bool = PrivateAttr()
+    _title_slot: bool = PrivateAttr()
 
     def __init__(self, model_name: str, models_dir: Path, max_seq_length: int = 512,
                  batch_size: int = 16, sentence_mode: SentenceMode = "late", **kwargs: Any) -> None:
@@ -38,6 +44,7 @@ class Embedder(BaseEmbedding):
         prompts = self._model.prompts or {}
         self._query_prompt = prompts.get("query", "")
         self._doc_prompt = prompts.get("document", prompts.get("passage", ""))
+        self._title_slot = TITLE_SLOT in self._doc_prompt
         modules = list(self._model)
         pooling = modules[1] if len(modules) > 1 else None
         self._late = (sentence_mode == "late" and pooling is not None
@@ -56,6 +63,17 @@ class Embedder(BaseEmbedding):
     @property
     def model(self) -> Any:
         return self._model
+
+    @property
+    def signature(self) -> str:
+        """What an index's vectors depend on: two signatures never share one index."""
+        return f"{self.model_name}:{self.dimension}" + (":titled" if self._title_slot else "")
+
+    def doc_prefix(self, title: str = "") -> str:
+        clean = " ".join(title.replace("|", " ").split())
+        if not (self._title_slot and clean):
+            return self._doc_prompt
+        return self._doc_prompt.replace(TITLE_SLOT, f"title: {clean}", 1)
 
     # --- llama-index interface -------------------------------------------------
     def _get_query_embedding(self, query: str) -> list[float]:
@@ -84,11 +102,13 @@ class Embedder(BaseEmbedding):
 
     def embed_chunks(self, chunks: Sequence[Chunk], titles: Sequence[str] | None = None
                      ) -> tuple[np.ndarray, list[np.ndarray]]:
-        """Chunk vectors, and one (n_sentences, dim) array per chunk."""
+        """Chunk vectors, and one (n_sentences, dim) array per chunk; ``titles`` aligned with chunks."""
         if not chunks:
             return np.zeros((0, self.dimension), np.float32), []
+        prefixes = [self.doc_prefix(t) for t in (titles or [""] * len(chunks))]
         if not self._late:
-            chunk_vecs = self.embed_texts([c.text for c in chunks])
+            chunk_vecs = self._encode([p + c.text for p, c in zip(prefixes, chunks, strict=True)], "")
+            # sentence vectors stay about the sentence: the headline would pull every one toward it
             flat = self.embed_texts([s.text for c in chunks for s in c.sentences])
             return chunk_vecs, _split_rows(flat, [len(c.sentences) for c in chunks])
         chunk_out: list[np.ndarray] = []
@@ -97,17 +117,24 @@ class Embedder(BaseEmbedding):
         order = sorted(range(len(chunks)), key=lambda i: len(chunks[i].text))
         for lo in range(0, len(order), self.embed_batch_size):
             idx = order[lo: lo + self.embed_batch_size]
-            c_vecs, s_vecs = self._late_batch([chunks[i] for i in idx])
+            c_vecs, s_vecs = self._late_batch([chunks[i] for i in idx], [prefixes[i] for i in idx])
             chunk_out.extend(c_vecs)
             sent_out.extend(s_vecs)
         inverse = np.argsort(order)
         return np.stack([chunk_out[i] for i in inverse]), [sent_out[i] for i in inverse]
 
-    def _late_batch(self, chunks: list[Chunk]) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    def _title_span(self, prefix: str) -> tuple[int, int]:
+        if prefix == self._doc_prompt:
+            return 0, 0
+        lo = self._doc_prompt.index(TITLE_SLOT) + len("title: ")
+        tail = len(self._doc_prompt) - self._doc_prompt.index(TITLE_SLOT) - len(TITLE_SLOT)
+        return lo, len(prefix) - tail
+
+    def _late_batch(self, chunks: list[Chunk], prefixes: list[str]) -> tuple[list[np.ndarray], list[np.ndarray]]:
         import torch
 
-        prompt = self._doc_prompt
-        enc = self._model.tokenizer([prompt + c.text for c in chunks], return_offsets_mapping=True,
+        enc = self._model.tokenizer([p + c.text for p, c in zip(prefixes, chunks, strict=True)],
+                                    return_offsets_mapping=True,
                                     padding=True, truncation=True, max_length=self._model.max_seq_length,
                                     return_tensors="pt")
         offsets = enc.pop("offset_mapping")
@@ -118,15 +145,21 @@ class Embedder(BaseEmbedding):
             pooled = [(tokens * weights).sum(1) / weights.sum(1)]
             counts: list[int] = []
             real = offsets[:, :, 1] > offsets[:, :, 0]
-            in_prompt = (offsets[:, :, 1] <= len(prompt)) & (mask == 1)
+            lengths = torch.tensor([len(p) for p in prefixes]).unsqueeze(1)
+            spans = [self._title_span(p) for p in prefixes]
+            title_lo = torch.tensor([lo for lo, _ in spans]).unsqueeze(1)
+            title_hi = torch.tensor([hi for _, hi in spans]).unsqueeze(1)
+            # the prompt's tokens stay in, as in training; the headline's do not, or it would pull
+            # every sentence of the article toward it
+            in_title = (offsets[:, :, 0] >= title_lo) & (offsets[:, :, 1] <= title_hi) & real
+            in_prompt = (offsets[:, :, 1] <= lengths) & (mask == 1) & ~in_title
             sentence_rows = []
             for i, chunk in enumerate(chunks):
                 for s in chunk.sentences:
-                    lo, hi = s.start - chunk.start + len(prompt), s.end - chunk.start + len(prompt)
+                    lo, hi = s.start - chunk.start + len(prefixes[i]), s.end - chunk.start + len(prefixes[i])
                     span = (offsets[i, :, 0] >= lo) & (offsets[i, :, 1] <= hi) & real[i]
                     if not bool(span.any()):  # sentence cut off by max_seq_length
                         span = real[i]
-                    # the prompt tokens stay in, as in training, where pooling included them
                     sentence_rows.append(tokens[i][span | in_prompt[i]].mean(0))
                 counts.append(len(chunk.sentences))
             pooled.append(torch.stack(sentence_rows))

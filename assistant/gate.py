@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.coverage import TermCoverage
+from assistant.lexical import _STOP
 from assistant.retrieve import Evidence
 
 _MONTHS = (r"januar|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember|january|"
@@ -75,6 +76,26 @@ def answer_type(question: str) -> AnswerType | None:
 
 
 TYPE_MARGIN = 0.04
+_COUNTED = re.compile(r"\b(?:wie ?viele?n?|wieviele?n?|how many|how much|anzahl der|number of)\s+([^?.!,;]{0,60})",
+                      re.I)
+
+
+_AUXILIARIES = frozenset("has have had is are was were will would did does do can could should sind ist war waren "
+                         "wurden wurde hat haben hatte will wollen soll sollen kann können".split())
+
+
+def counted_noun(question: str) -> str | None:
+    """What a "how many" question counts: the last word of the phrase after it ("Haubitzen" in
+    "Wie viele Haubitzen will …", "soldiers" in "How many North Korean soldiers have …")."""
+    match = _COUNTED.search(question)
+    if not match:
+        return None
+    phrase = []
+    for word in re.findall(r"[\w\-]+", match.group(1))[:4]:
+        if word.lower() in _STOP or word.lower() in _AUXILIARIES:
+            break
+        phrase.append(word)
+    return phrase[-1] if phrase else None
 
 
 @dataclass(frozen=True)
@@ -122,6 +143,10 @@ class AnswerGate:
         if not found:
             assert kind is not None
             return GateDecision(False, f"asks for {kind.name}; the evidence has none", **signals)
+        counted = counted_noun(question) if kind is not None and kind.name in ("count", "unit") else None
+        if counted is not None and counted in missing:
+            # a number about something else is no answer to "how many howitzers"
+            return GateDecision(False, f"asks how many {counted}; the evidence counts none", **signals)
         if covered < self.min_coverage:
             return GateDecision(False, f"evidence does not mention {', '.join(missing)} (coverage {covered:.2f})",
                                 **signals)

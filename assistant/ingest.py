@@ -147,7 +147,7 @@ class Ingestor:
             nonlocal done, batch
             if not batch:
                 return
-            vectors, sentence_vectors = embedder.embed_chunks(batch)
+            vectors, sentence_vectors = embedder.embed_chunks(batch, [open_docs[c.doc_id].title for c in batch])
             reached("ingest.embedded")
             self.store.write_chunks(batch, vectors, sentence_vectors, open_docs)
             for chunk in batch:
@@ -175,7 +175,7 @@ class Ingestor:
 
     def _check_model(self, embedder: Embedder) -> None:
         """An index holds one model's vectors; mixing two would rank nonsense."""
-        signature = f"{self.settings.embed_model}:{embedder.dimension}"
+        signature = embedder.signature
         stored = self.store.get_meta("embed_model")
         if stored is None:
             self.store.set_meta("embed_model", signature)

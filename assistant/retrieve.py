@@ -4,7 +4,8 @@
 stand in any llama-index query engine. ``EvidenceScorer`` is our own step because no
 offline cross-encoder exists (see README, "Models"): it ranks the sentences of the
 candidate chunks by their stored vectors, their coverage of the question's terms and
-their chunk's rank, which is what the citations point at.
+their chunk's rank, which is what the citations point at. Sentences that address an AI
+reader or carry markup (``injection.py``) are skipped there.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from llama_index.core.base.base_retriever import BaseRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
 from assistant.embed import Embedder
+from assistant.injection import overlaps, suspect_lines
 from assistant.lexical import tokenize
 from assistant.store import Store, StoredChunk
 
@@ -71,6 +73,16 @@ def fuse(dense: dict[str, float], lexical: dict[str, float], dense_weight: float
     floor_l = min(zl.values(), default=0.0) - 1.0
     keys = set(zd) | set(zl)
     return {k: dense_weight * zd.get(k, floor_d) + (1 - dense_weight) * zl.get(k, floor_l) for k in keys}
+
+
+def _covered(terms: dict[str, float], stems: set[str]) -> float:
+    """idf weight of the query terms a sentence holds, whole or inside a German compound
+    ("korea" in "südkoreanisch", "waffen" in "waffenlieferung")."""
+    found = 0.0
+    for term, weight in terms.items():
+        if term in stems or (len(term) >= 4 and any(term in s for s in stems if len(s) > len(term) + 2)):
+            found += weight
+    return found
 
 
 class HybridRetriever(BaseRetriever):
@@ -136,12 +148,14 @@ class EvidenceScorer:
         out: list[Evidence] = []
         for cand in pool:
             chunk_part = 1.0 - (best_chunk - cand.score) / spread if len(pool) > 1 else 1.0
+            suspect = suspect_lines(cand.chunk.text)
             for sent in cand.chunk.sentences:
                 rel_start, rel_end = sent.start - cand.chunk.start, sent.end - cand.chunk.start
+                if overlaps(rel_start, rel_end, suspect):  # never quoted, never shown to a model
+                    continue
                 text = cand.chunk.text[rel_start:rel_end]
                 similarity = float(np.dot(query_vector, sent.vector))
-                stems = set(tokenize(text))
-                coverage = sum(w for t, w in terms.items() if t in stems) / total if total else 0.0
+                coverage = _covered(terms, set(tokenize(text))) / total if total else 0.0
                 score = (self.similarity_weight * similarity + self.coverage_weight * coverage
                          + self.chunk_weight * chunk_part)
                 out.append(Evidence(cand.chunk, sent.index, sent.start, sent.end, text, score, similarity, coverage))

@@ -33,7 +33,8 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sources (origin TEXT PRIMARY KEY, doc_id TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
     doc_id TEXT PRIMARY KEY, title TEXT, date TEXT, source TEXT, url TEXT, origin TEXT,
-    n_chunks INTEGER NOT NULL DEFAULT 0, state TEXT NOT NULL, added REAL NOT NULL);
+    n_chunks INTEGER NOT NULL DEFAULT 0, state TEXT NOT NULL, added REAL NOT NULL,
+    headline TEXT NOT NULL DEFAULT '');
 CREATE TABLE IF NOT EXISTS chunks (
     chunk_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, idx INTEGER NOT NULL,
     start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL, tokens TEXT NOT NULL);
@@ -131,6 +132,10 @@ class Store:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
+        # ``title`` is what cards show (an untitled article's first words); ``headline`` is the
+        # article's own title or "", what its vectors were embedded with. Older stores lack it.
+        if "headline" not in {row[1] for row in self._db.execute("PRAGMA table_info(documents)")}:
+            self._db.execute("ALTER TABLE documents ADD COLUMN headline TEXT NOT NULL DEFAULT ''")
         self._chroma: Any = None
         self._vector_store: ChromaVectorStore | None = None
         self.lexical = LexicalIndex(settings.data_dir / "bm25")
@@ -189,6 +194,9 @@ class Store:
         rows = self._db.execute(sql + (" WHERE state=?" if state else "") + " ORDER BY added, doc_id",
                                 (state,) if state else ()).fetchall()
         return [DocumentInfo(*row) for row in rows]
+
+    def headlines(self) -> dict[str, str]:
+        return dict(self._db.execute("SELECT doc_id, headline FROM documents").fetchall())
 
     def chunk_count(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
@@ -254,11 +262,10 @@ class Store:
     def begin_document(self, article: Article, n_chunks: int) -> None:
         """Record the document as pending before any of its vectors are written."""
         self._db.execute(
-            "INSERT OR REPLACE INTO documents(doc_id, title, date, source, url, origin, n_chunks, state, added) "
-            "VALUES (?,?,?,?,?,?,?,'pending',?)",
+            "INSERT OR REPLACE INTO documents(doc_id, title, date, source, url, origin, n_chunks, state, added, "
+            "headline) VALUES (?,?,?,?,?,?,?,'pending',?,?)",
             (article.doc_id, display_title(article.title, article.text), article.date, article.source, article.url,
-             article.origin,
-             n_chunks, time.time()))
+             article.origin, n_chunks, time.time(), article.title))
 
     def write_chunks(self, chunks: Sequence[Chunk], vectors: np.ndarray, sentence_vectors: Sequence[np.ndarray],
                      articles: dict[str, Article]) -> None:

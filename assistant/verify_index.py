@@ -168,10 +168,12 @@ class _Verifier:
             return
         embedder = self._model()
         titles = {d.doc_id: d.title for d in store.documents()}
+        headlines = store.headlines()
         for lo in range(0, len(missing), REEMBED_BATCH):
             stored = store.get_chunks(missing[lo: lo + REEMBED_BATCH])
             chunks = [_as_chunk(stored[cid]) for cid in missing[lo: lo + REEMBED_BATCH] if cid in stored]
-            vectors, _ = embedder.embed_chunks(chunks)  # sentence vectors are already stored: not rewritten
+            # sentence vectors are already stored: not rewritten
+            vectors, _ = embedder.embed_chunks(chunks, [headlines.get(c.doc_id, "") for c in chunks])
             store.put_vectors(chunks, vectors, titles)
             report.reembedded += len(chunks)
 
@@ -184,7 +186,7 @@ class _Verifier:
             s = self.settings
             embedder = Embedder(s.embed_model, s.models_dir, s.max_seq_length, s.embed_batch_size)
         # vectors of another model would rank nonsense next to the stored ones
-        signature = f"{self.settings.embed_model}:{embedder.dimension}"
+        signature = embedder.signature
         stored = self.store.get_meta("embed_model")
         if stored is not None and stored != signature:
             raise StoreError(f"{self.settings.data_dir} was built with {stored}, not {signature}: "

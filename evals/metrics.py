@@ -63,7 +63,7 @@ def passage_ranking(evidence: Sequence[Citation]) -> list[Citation]:
 def evidence_rank(evidence: Sequence[Citation], quotes: Sequence[str]) -> int | None:
     """1-based rank of the first retrieved passage holding a gold quote; None when none does."""
     for rank, c in enumerate(passage_ranking(evidence), start=1):
-        if contains_quote(c.text, quotes):
+        if contains_quote(f"{c.title}\n{c.text}", quotes):  # a source card shows the headline too
             return rank
     return None
 

@@ -4,7 +4,7 @@ import pytest
 
 from assistant import Assistant
 from assistant.coverage import TermCoverage, salient_words
-from assistant.gate import answer_type
+from assistant.gate import answer_type, counted_noun
 
 
 @pytest.mark.parametrize("question,kind", [
@@ -44,3 +44,20 @@ def test_coverage_across_languages(default_assistant: Assistant) -> None:
     assert coverage.run("What did the Russian ambassador say?", [passage]).coverage > 0.8
     low = coverage.run("Which political party does the ambassador belong to?", [passage])
     assert low.coverage < 0.6 and "party" in low.missing
+
+
+@pytest.mark.parametrize("question,noun", [
+    ("Wie viele Haubitzen will Südkorea an die Ukraine liefern?", "Haubitzen"),
+    ("How many North Korean soldiers have been killed?", "soldiers"),
+    ("How many artillery shells has North Korea supplied?", "shells"),
+    ("Wie viele Soldaten?", "Soldaten"),
+    ("Wer ist der Botschafter?", None),
+])
+def test_counted_noun(question: str, noun: str | None) -> None:
+    assert counted_noun(question) == noun
+
+
+def test_a_count_of_something_else_is_no_answer(default_assistant: Assistant) -> None:
+    answer = default_assistant.ask("Wie viele Haubitzen will Südkorea an die Ukraine liefern?")
+    assert answer.abstained and "Haubitzen" in answer.gate["missing"]
+    assert not default_assistant.ask("Wie viele nordkoreanische Soldaten sind laut Pentagon in Kursk?").abstained
