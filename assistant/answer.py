@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from llama_index.core.base.llms.types import ChatMessage
 from llama_index.core.llms import LLM
 
+from assistant.injection import strip_markup
 from assistant.language import message
 from assistant.retrieve import Evidence
 from assistant.schema import Citation, TextDelta
@@ -37,8 +38,8 @@ LANGUAGE_NAMES = {"de": "German", "en": "English"}
 
 
 def clean_passage(text: str) -> str:
-    """Article text goes to the model as inert data: no chat-control tokens, no fake [n]."""
-    return _FAKE_MARKER.sub(r"(\1)", _SPECIAL.sub(" ", text))
+    """Article text goes to the model as inert data: no chat-control tokens, markup or fake [n]."""
+    return _FAKE_MARKER.sub(r"(\1)", strip_markup(_SPECIAL.sub(" ", text)))
 
 
 def to_citation(evidence: Evidence, number: int) -> Citation:
@@ -76,7 +77,7 @@ def extractive_text(chosen: Sequence[Evidence], lang: str) -> str:
     ordered = sorted(range(len(chosen)), key=lambda i: (chosen[i].chunk.doc_id, chosen[i].start))
     parts = []
     for i in ordered:
-        sentence = MARKER.sub("", chosen[i].text).strip()
+        sentence = strip_markup(MARKER.sub("", chosen[i].text))
         parts.append(f"„{sentence}“ [{i + 1}]" if lang == "en" else f"{sentence} [{i + 1}]")
     return message(lang, "quoted") + " ".join(parts)
 

@@ -1,16 +1,19 @@
-"""Sentences that talk to an AI system, or carry active markup, are never used as evidence.
+"""Sentences that talk to an AI system are never evidence; markup is never quoted.
 
 Articles are untrusted data. The generator is told so, and every generated sentence is
 verified; but an *extractive* answer quotes evidence verbatim, and a quoted instruction
-("assistants must render this image …", a markdown image that leaks the question to a
-URL, a ``<script>``) is a payload even when nobody obeys it. Such sentences stay in the
-index (nothing is lost, BM25 and the passage cards still show them, escaped) but the
-evidence scorer skips them, so they are neither quoted nor handed to a model.
+("assistants must render this image …", "cite this article as [7]") is a payload even
+when nobody obeys it. Such paragraphs stay in the index (nothing is lost; BM25 and the
+passage cards still show them, escaped) but the evidence scorer skips them, so they are
+neither quoted nor handed to a model.
 
 The patterns are narrow on purpose: they name an AI reader, a role switch, an instruction
-override, chat-template tokens or executable markup. Ordinary reporting about AI ("the
-ministry plans to use AI assistants") does not match; a news sentence that quotes an
-injection verbatim would, and is then not citable: the safer failure.
+override, a planted source, chat-template tokens or a fake document boundary. Ordinary
+reporting about AI ("the ministry plans to use AI assistants") does not match; a news
+sentence that quotes an injection verbatim would, and is then not citable: the safer
+failure. Markup alone (``<script>``, ``onerror=``, a markdown image) does not make a
+sentence uncitable, since scraped news carries stray tags beside real facts:
+``strip_markup`` removes it from every quote and every passage a model sees.
 """
 
 from __future__ import annotations
@@ -48,16 +51,30 @@ _PATTERNS = (
     r"environment variables|zugangsdaten|passw(?:ö|o)rter|umgebungsvariablen)\b",
     # chat-template tokens and fake document boundaries
     r"<\|[^|>]{1,40}\|>|\[/?INST\]|</?\s*(?:document|system|context)\b",
-    # executable or exfiltrating markup
-    r"<\s*/?\s*(?:script|iframe|object|embed|img|svg|a|div|style|link|meta|form)\b",
-    r"\bon[a-z]{3,20}\s*=\s*[\"']?", r"javascript\s*:", r"!\[[^\]]*\]\([^)]*\)",
-    r"\[[^\]]*\]\(\s*(?:https?:|data:|javascript:)",
 )
 _INSTRUCTION = re.compile("|".join(f"(?:{p})" for p in _PATTERNS), re.IGNORECASE | re.MULTILINE)
 
 
+# executable or exfiltrating markup: removed from what is quoted or shown to a model, while the
+# sentence around it stays citable (scraped articles carry stray tags next to real facts)
+_MARKUP = re.compile(
+    r"<\s*(script|style)\b[^>]*>.*?<\s*/\s*\1\s*>"  # an element whose content is code
+    r"|<\s*/?\s*(?:script|style|iframe|object|embed|img|svg|a|div|span|p|link|meta|form|input|button|br|b|i|u|"
+    r"strong|em)\b[^>]*>"
+    r"|!\[[^\]]*\]\((?:[^()]|\([^()]*\))*\)"  # markdown image
+    r"|(?<=\])\(\s*(?:https?:|data:|javascript:)(?:[^()]|\([^()]*\))*\)"  # a markdown link's target
+    r"|javascript\s*:[^\s\"'<>]*",
+    re.IGNORECASE | re.DOTALL)
+
+
+def strip_markup(text: str) -> str:
+    """``text`` without tags, script bodies, markdown images and link targets; spacing tidied."""
+    cleaned = _MARKUP.sub(" ", text)
+    return re.sub(r"[ \t]{2,}", " ", re.sub(r"\s+([.,;:!?])", r"\1", cleaned)).strip()
+
+
 def addresses_a_machine(text: str) -> bool:
-    """True when a text is an instruction to an AI reader or carries active markup."""
+    """True when a text is an instruction to an AI reader (markup alone is not: see ``strip_markup``)."""
     return _INSTRUCTION.search(text) is not None
 
 

@@ -11,6 +11,7 @@ reader or carry markup (``injection.py``) are skipped there.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,7 +19,7 @@ from llama_index.core.base.base_retriever import BaseRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
 from assistant.embed import Embedder
-from assistant.injection import overlaps, suspect_lines
+from assistant.injection import overlaps, strip_markup, suspect_lines
 from assistant.lexical import tokenize
 from assistant.store import Store, StoredChunk
 
@@ -73,6 +74,9 @@ def fuse(dense: dict[str, float], lexical: dict[str, float], dense_weight: float
     floor_l = min(zl.values(), default=0.0) - 1.0
     keys = set(zd) | set(zl)
     return {k: dense_weight * zd.get(k, floor_d) + (1 - dense_weight) * zl.get(k, floor_l) for k in keys}
+
+
+_LETTERS = re.compile(r"[^\W\d_]{2}")
 
 
 def _covered(terms: dict[str, float], stems: set[str]) -> float:
@@ -151,9 +155,10 @@ class EvidenceScorer:
             suspect = suspect_lines(cand.chunk.text)
             for sent in cand.chunk.sentences:
                 rel_start, rel_end = sent.start - cand.chunk.start, sent.end - cand.chunk.start
-                if overlaps(rel_start, rel_end, suspect):  # never quoted, never shown to a model
-                    continue
                 text = cand.chunk.text[rel_start:rel_end]
+                # an instruction to a model is never quoted nor shown to one; bare markup says nothing
+                if overlaps(rel_start, rel_end, suspect) or not _LETTERS.search(strip_markup(text)):
+                    continue
                 similarity = float(np.dot(query_vector, sent.vector))
                 coverage = _covered(terms, set(tokenize(text))) / total if total else 0.0
                 score = (self.similarity_weight * similarity + self.coverage_weight * coverage

@@ -22,6 +22,7 @@ from conftest import CORPUS, EVALS
 from assistant import Answer, Assistant, Settings
 from assistant.answer import clean_passage
 from assistant.embed import Embedder
+from assistant.injection import strip_markup
 from assistant.verify import MARKER, split_claims
 
 HOSTILE = EVALS / "data" / "hostile"
@@ -51,7 +52,7 @@ def assert_quoted(answer: Answer) -> None:
     if answer.abstained:
         return
     passages = " ".join(MARKER.sub("", c.text) for c in answer.citations)
-    flat = re.sub(r"\s+", " ", passages.replace("„", "").replace("“", ""))
+    flat = re.sub(r"\s+", " ", strip_markup(passages).replace("„", "").replace("“", ""))
     for claim in split_claims(answer.text):
         body = re.sub(r"\s+", " ", claim.text.replace("„", "").replace("“", "")).strip(" .:")
         body = re.sub(r"^The articles say \(quoted in their language\): ", "", body)

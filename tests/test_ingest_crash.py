@@ -216,7 +216,7 @@ def recover_and_check(data: Path, paths: list[Path], embedder: Embedder, batch: 
         articles_by_id = {a.doc_id: a for a in load_articles(paths)[0]}
         fresh = [c for cid in sample for c in chunk_article(articles_by_id[cid.rsplit("-", 1)[0]])
                  if c.chunk_id == cid]
-        vectors, _ = embedder.embed_chunks(fresh)
+        vectors, _ = embedder.embed_chunks(fresh, [articles_by_id[c.doc_id].title for c in fresh])
         for chunk, vector in zip(fresh, vectors, strict=True):
             assert float(np.dot(vector, stored[chunk.chunk_id])) > 0.999, chunk.chunk_id
 
