@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from assistant.settings import Settings
 from evals.floors import check, known_gaps, load_thresholds
@@ -22,10 +23,12 @@ def run_eval(settings: Settings, gold: Path, backends: Sequence[str], distractor
     run.gold = str(gold)
     echo(table(run))
     failures: list[str] | None = None
+    metrics: dict[str, Any] | None = None
     if gate:
         from evals.metrics import breakdown
 
-        failures = [str(f) for f in check(breakdown(run.results), setting.name, load_thresholds())]
+        metrics = breakdown(run.results)
+        failures = [str(f) for f in check(metrics, setting.name, load_thresholds())]
     if json_path:
         write_json(run, json_path, failures)
         echo(f"wrote {json_path}")
@@ -42,6 +45,6 @@ def run_eval(settings: Settings, gold: Path, backends: Sequence[str], distractor
             echo(f"  - {failure}")
         return 1
     echo(f"\ngate passed ({setting.name})")
-    for gap in known_gaps(setting.name, load_thresholds()):
+    for gap in known_gaps(setting.name, load_thresholds(), metrics):
         echo(f"  KNOWN GAP {gap}")
     return 0

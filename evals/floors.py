@@ -50,9 +50,25 @@ def check(metrics: dict[str, dict[str, dict[str, Any]]], setting: str, threshold
     return failures
 
 
-def known_gaps(setting: str, thresholds: dict[str, Any]) -> list[str]:
-    """The floors this setting does not reach yet, for the gate to print beside its verdict."""
+def known_gaps(setting: str, thresholds: dict[str, Any],
+               metrics: dict[str, dict[str, dict[str, Any]]] | None = None) -> list[str]:
+    """The floors this setting does not reach yet, with this run's figure, for the gate to print.
+
+    A ratchet whose floor this run reaches is said to be removable, so none outlives its gap.
+    """
     bounds = thresholds.get(setting, {})
-    floors = {**bounds.get("min", {}), **bounds.get("max", {})}
-    return [f"{metric}: floor {floors.get(metric, float('nan')):.2f} not reached yet (ratchet {value:.2f})"
-            for metric, value in bounds.get("known_gaps", {}).items()]
+    lower, upper = bounds.get("min", {}), bounds.get("max", {})
+    lines = []
+    for metric, ratchet in bounds.get("known_gaps", {}).items():
+        floor = lower.get(metric, upper.get(metric, float("nan")))
+        for backend, by_lang in (metrics or {"": {"all": {}}}).items():
+            value = by_lang["all"].get(metric)
+            where = f" {backend}" if backend else ""
+            if value is None:
+                lines.append(f"{metric}{where}: floor {floor:.2f} not reached yet (ratchet {ratchet:.2f})")
+            elif (value >= floor) if metric in lower else (value <= floor):
+                lines.append(f"{metric}{where}: {value:.3f} reaches the floor {floor:.2f}: remove the ratchet")
+            else:
+                lines.append(f"{metric}{where}: {value:.3f}, floor {floor:.2f} not reached yet "
+                             f"(ratchet {ratchet:.2f})")
+    return lines

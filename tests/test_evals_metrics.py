@@ -169,6 +169,10 @@ def test_known_gap_is_a_ratchet_not_a_pass(grader: CitationGrader) -> None:
     bounds["default"]["known_gaps"]["fact_accuracy"] = 0.6
     assert [f.metric for f in check(metrics, "default", bounds)] == ["fact_accuracy"]
     assert "floor 0.90" in known_gaps("default", bounds)[0]
+    assert known_gaps("default", bounds, metrics) == [
+        "fact_accuracy extractive: 0.500, floor 0.90 not reached yet (ratchet 0.60)"]
+    bounds["default"]["min"]["fact_accuracy"] = 0.5
+    assert "remove the ratchet" in known_gaps("default", bounds, metrics)[0]
 
 
 def test_cached_embed_embeds_each_text_once() -> None:
