@@ -9,12 +9,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
-from llama_index.core.base.llms.types import ChatMessage
 from llama_index.core.llms import LLM
 
 from assistant.answer import Composed, Composer, select_evidence, to_citation
 from assistant.coverage import TermCoverage
-from assistant.embed import Embedder
+from assistant.embed import CachedEmbed, Embedder
 from assistant.followup import QuestionRewriter
 from assistant.gate import AnswerGate
 from assistant.ingest import Ingestor, IngestReport, Progress
@@ -45,6 +44,7 @@ class Assistant:
         self._llm: LLM | None = None
         self._llm_loaded = False
         self._coverage: TermCoverage | None = None
+        self._judge_embed: CachedEmbed | None = None
 
     # --- parts, loaded lazily ---------------------------------------------------------
     @property
@@ -74,7 +74,9 @@ class Assistant:
         return self._coverage
 
     def judge(self) -> SupportJudge:
-        return SupportJudge(embed=self.embedder.embed_texts)
+        if self._judge_embed is None:  # kept: the next answer often cites the same passages
+            self._judge_embed = CachedEmbed(self.embedder.embed_texts)
+        return SupportJudge(embed=self._judge_embed)
 
     # --- ingest -----------------------------------------------------------------------------
     def ingest(self, paths: Iterable[Path] | None = None, progress: Progress | None = None,
@@ -92,8 +94,9 @@ class Assistant:
             self.store.ensure_lexical()
             self.retriever.candidates_for("warm-up", k=1)
         if self.llm is not None:
-            # loads the weights and fills the prompt cache with the system prompt
-            self.llm.chat([ChatMessage(role="user", content="Hallo")], max_tokens=1)
+            # loads the weights and fills llama.cpp's prompt cache with the real system prompt, which
+            # every question's prompt starts with
+            self.llm.chat(Composer(self.llm, self.judge()).messages("Hallo?", "de", []), max_tokens=1)
 
     # --- questions ------------------------------------------------------------------------------
     def check_question(self, question: str) -> tuple[str, str]:

@@ -246,9 +246,9 @@ def eval_retrieval(ctx: click.Context, benchmark: str, eval_data_dir: Path | Non
 @click.pass_context
 def eval_judge(ctx: click.Context, search: bool, json_path: Path | None) -> None:
     """Agreement of the support judge with the hand labels (evals/data/support_labels.jsonl)."""
+    from assistant.embed import CachedEmbed
     from assistant.verify import SupportJudge
     from evals.judge import evaluate_judge, judge_table, load_labels, tune
-    from evals.metrics import CachedEmbed
 
     judge = SupportJudge(embed=CachedEmbed(_assistant(ctx).embedder.embed_texts))
     report = evaluate_judge(judge)
@@ -272,7 +272,8 @@ def eval_judge(ctx: click.Context, search: bool, json_path: Path | None) -> None
 @click.option("--merge", "merge_path", type=click.Path(path_type=Path, exists=True, dir_okay=False),
               help="Take skipped phases from this earlier --json result.")
 @click.option("--articles", type=click.IntRange(min=1), help="Only the first N 10kGNAD articles (default: all).")
-@click.option("--memory-chunks", type=click.IntRange(min=10), help="Chunks for the memory-scaling run (default 100k).")
+@click.option("--memory-chunks", type=click.IntRange(min=10),
+              help="Chunks for the memory-scaling run (default 30k; 100k for the full curve).")
 def bench(quick: bool, json_path: Path | None, doc_path: Path, work_dir: Path | None, skip: tuple[str, ...],
           merge_path: Path | None, articles: int | None, memory_chunks: int | None) -> None:
     """Measure ingest, retrieval, answers, cold start, memory and a 1M-vector Chroma server."""

@@ -188,10 +188,9 @@ def absolute(path: Path) -> Path:
     return Path(os.path.abspath(path))
 
 
-def load_articles(paths: Iterable[Path], max_file_mb: int = 50) -> tuple[list[Article], list[LoadProblem]]:
-    """Every article under ``paths``, plus what could not be read and why."""
-    problems: list[LoadProblem] = []
-    articles: list[Article] = []
+def iter_articles(paths: Iterable[Path], problems: list[LoadProblem], max_file_mb: int = 50) -> Iterator[Article]:
+    """Every article under ``paths``, one at a time, so a large corpus is never all in memory;
+    what could not be read goes to ``problems``."""
     for path in iter_files([absolute(p) for p in paths], problems):
         origin = str(path)
         try:
@@ -211,11 +210,17 @@ def load_articles(paths: Iterable[Path], max_file_mb: int = 50) -> tuple[list[Ar
                 if article is None:
                     problems.append(LoadProblem(f"{origin}:{number}", "empty text"))
                 else:
-                    articles.append(article)
+                    yield article
         else:
             article = parse_text_file(raw, origin)
             if article is None:
                 problems.append(LoadProblem(origin, "empty file"))
             else:
-                articles.append(article)
+                yield article
+
+
+def load_articles(paths: Iterable[Path], max_file_mb: int = 50) -> tuple[list[Article], list[LoadProblem]]:
+    """Every article under ``paths`` as a list, plus what could not be read and why."""
+    problems: list[LoadProblem] = []
+    articles = list(iter_articles(paths, problems, max_file_mb))
     return articles, problems

@@ -16,7 +16,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from assistant.chunking import Chunk, chunk_article
-from assistant.corpus import Article, LoadProblem, absolute, load_articles
+from assistant.corpus import Article, LoadProblem, absolute, iter_articles
 from assistant.embed import Embedder
 from assistant.killpoints import reached
 from assistant.settings import Settings
@@ -55,6 +55,16 @@ def writer_lock(settings: Settings, wait_s: float = 0.0) -> FileLock:
     return FileLock(str(settings.data_dir / "write.lock"), timeout=wait_s)
 
 
+@dataclass
+class _Plan:
+    """What the files ask for, as ids only: small however many articles there are."""
+
+    desired: dict[str, str] = field(default_factory=dict)  # origin -> doc_id, first article wins
+    to_write: set[str] = field(default_factory=set)
+    replaced: set[str] = field(default_factory=set)  # documents an updated file's new content replaces
+    chunks: int = 0  # chunks to write, for progress
+
+
 def _in_scope(origin: str, roots: Sequence[Path]) -> bool:
     path = origin.split("#", 1)[0]
     return any(path == str(r) or path.startswith(str(r).rstrip("/") + "/") for r in roots)
@@ -81,63 +91,79 @@ class Ingestor:
     def _run(self, paths: list[Path], progress: Progress | None) -> IngestReport:
         started = time.perf_counter()
         report = IngestReport()
-        articles, report.problems = load_articles(paths, self.settings.max_file_mb)
         store = self.store
 
         interrupted = [d.doc_id for d in store.documents(state="pending")]
         report.recovered = store.remove_documents(interrupted)
 
-        present = {d.doc_id for d in store.documents(state="ok")}
-        current = store.sources()
-        desired: dict[str, Article] = {}
-        for article in articles:
-            desired.setdefault(article.origin, article)
-        new_docs: dict[str, Article] = {}
-        replaced: set[str] = set()
-        referenced = set(current.values())
-        # a document written by a run killed before it recorded its sources is present but no file's yet:
-        # its file is new (added), not a duplicate of it (tests/test_ingest_crash.py)
-        linked = present & referenced
-        for origin, article in desired.items():
-            previous = current.get(origin)
-            if previous == article.doc_id and article.doc_id in present:
-                report.unchanged += 1
-            elif article.doc_id in linked or article.doc_id in new_docs or (
-                    previous is None and article.doc_id in referenced):
-                report.duplicates += 1
-            elif previous is not None:
-                report.updated += 1
-                replaced.add(previous)
-            else:
-                report.added += 1
-            if article.doc_id not in present:
-                new_docs.setdefault(article.doc_id, article)
-            referenced.add(article.doc_id)
-
+        plan = self._plan(paths, report)
         roots = [absolute(p) for p in paths]
-        gone = [o for o in current if o not in desired and _in_scope(o, roots)]
-        report.chunks = self._write(list(new_docs.values()), progress)
+        gone = [o for o in store.sources() if o not in plan.desired and _in_scope(o, roots)]
+        report.chunks = self._write(paths, plan.to_write, plan.chunks, progress)
 
-        store.set_sources({o: a.doc_id for o, a in desired.items()}, gone)
+        store.set_sources(plan.desired, gone)
         still_used = set(store.sources().values())
         orphans = [d.doc_id for d in store.documents() if d.doc_id not in still_used]
         store.remove_documents(orphans)
         # an update replaces a document: it counts once, as updated, not also as removed
-        report.removed = len(set(orphans) - replaced)
+        report.removed = len(set(orphans) - plan.replaced)
         store.ensure_lexical(persist=True)
         report.seconds = time.perf_counter() - started
         return report
 
-    def _write(self, articles: list[Article], progress: Progress | None) -> int:
-        if not articles:
+    def _plan(self, paths: list[Path], report: IngestReport) -> _Plan:
+        """First pass: what each file is (unchanged, duplicate, updated, added), keeping only ids.
+
+        The articles themselves are read again by ``_write``: holding every text between the
+        two steps is what made ingest memory grow with the corpus.
+        """
+        store = self.store
+        present = {d.doc_id for d in store.documents(state="ok")}
+        current = store.sources()
+        plan = _Plan()
+        desired, to_write = plan.desired, plan.to_write
+        referenced = set(current.values())
+        # a document written by a run killed before it recorded its sources is present but no file's yet:
+        # its file is new (added), not a duplicate of it (tests/test_ingest_crash.py)
+        linked = present & referenced
+        for article in iter_articles(paths, report.problems, self.settings.max_file_mb):
+            if article.origin in desired:
+                continue
+            desired[article.origin] = article.doc_id
+            previous = current.get(article.origin)
+            if previous == article.doc_id and article.doc_id in present:
+                report.unchanged += 1
+            elif article.doc_id in linked or article.doc_id in to_write or (
+                    previous is None and article.doc_id in referenced):
+                report.duplicates += 1
+            elif previous is not None:
+                report.updated += 1
+                plan.replaced.add(previous)
+            else:
+                report.added += 1
+            if article.doc_id not in present and article.doc_id not in to_write:
+                to_write.add(article.doc_id)
+                plan.chunks += len(self._chunks(article))
+            referenced.add(article.doc_id)
+        return plan
+
+    def _chunks(self, article: Article) -> list[Chunk]:
+        return chunk_article(article, self.settings.chunk_chars, self.settings.min_chunk_chars)
+
+    def _write(self, paths: list[Path], to_write: set[str], total: int, progress: Progress | None) -> int:
+        """Second pass: embed and store the new documents in batches of ``BATCH_CHUNKS``.
+
+        Only the open batch and the documents it touches are in memory; a document is
+        marked finished once its last chunk is written.
+        """
+        if not to_write:
             return 0
         # connect before embedding: a dead Chroma server must fail in seconds, not after the model
         # has embedded a batch (tests/test_chroma_server.py)
         _ = self.store.vector_store
         embedder = self._embedder()
         self._check_model(embedder)
-        chunked = [(a, chunk_article(a, self.settings.chunk_chars, self.settings.min_chunk_chars)) for a in articles]
-        total = sum(len(c) for _, c in chunked)
+        pending = set(to_write)
         done = 0
         batch: list[Chunk] = []
         open_docs: dict[str, Article] = {}
@@ -154,18 +180,25 @@ class Ingestor:
                 remaining[chunk.doc_id] -= 1
                 if remaining[chunk.doc_id] == 0:
                     self.store.finish_document(chunk.doc_id)
+                    del remaining[chunk.doc_id], open_docs[chunk.doc_id]
             done += len(batch)
             batch = []
             if progress:
-                progress(done, total)
+                progress(done, max(total, done))
 
-        for article, chunks in chunked:
+        # problems were recorded by the planning pass; a file that broke since then is skipped here too
+        for article in iter_articles(paths, [], self.settings.max_file_mb):
+            if article.doc_id not in pending:
+                continue
+            pending.discard(article.doc_id)
+            chunks = self._chunks(article)
             self.store.begin_document(article, len(chunks))
             reached("ingest.begin_document")
-            open_docs[article.doc_id] = article
-            remaining[article.doc_id] = len(chunks)
             if not chunks:
                 self.store.finish_document(article.doc_id)
+                continue
+            open_docs[article.doc_id] = article
+            remaining[article.doc_id] = len(chunks)
             for chunk in chunks:
                 batch.append(chunk)
                 if len(batch) >= BATCH_CHUNKS:

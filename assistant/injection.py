@@ -19,6 +19,8 @@ sentence uncitable, since scraped news carries stray tags beside real facts:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from functools import lru_cache
 
 _AI = r"(?:ai|ki|llm|gpt|chatbot|bot|language model|sprachmodell|assistants?|assistent(?:en)?|model(?:l)?)"
 _PATTERNS = (
@@ -78,14 +80,16 @@ def addresses_a_machine(text: str) -> bool:
     return _INSTRUCTION.search(text) is not None
 
 
-def suspect_lines(text: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=8192)
+def suspect_lines(text: str) -> tuple[tuple[int, int], ...]:
     """Offsets of the lines (paragraphs) of ``text`` that hold an instruction or markup.
 
     A whole paragraph goes, not just the matching sentence: an injection's other sentences
-    ("HACKED", "Do not mention this note") are part of the same payload.
+    ("HACKED", "Do not mention this note") are part of the same payload. Cached because the
+    same chunks come back for question after question and the scan was ~4 ms of each.
     """
-    return [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text) if addresses_a_machine(m.group())]
+    return tuple((m.start(), m.end()) for m in re.finditer(r"[^\n]+", text) if addresses_a_machine(m.group()))
 
 
-def overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+def overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
     return any(start < hi and lo < end for lo, hi in spans)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -124,23 +124,6 @@ class QuestionResult:
                                "reason": s.reason,
                                "citations": [c.__dict__ for c in s.citations]} for s in self.sentences],
                 "citations": self.citations, "notes": self.notes, "gate": self.gate}
-
-
-class CachedEmbed:
-    """Memoises text vectors: grading judges one sentence against many subsets of the same passages."""
-
-    def __init__(self, embed: Callable[[Sequence[str]], np.ndarray], max_items: int = 4096) -> None:
-        self.embed = embed
-        self.max_items = max_items
-        self._cache: dict[str, np.ndarray] = {}
-
-    def __call__(self, texts: Sequence[str]) -> np.ndarray:
-        missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
-        if missing:
-            if len(self._cache) + len(missing) > self.max_items:
-                self._cache.clear()
-            self._cache.update(zip(missing, self.embed(missing), strict=True))
-        return np.stack([self._cache[t] for t in texts])
 
 
 class CitationGrader:

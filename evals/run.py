@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from assistant.api import Assistant
-from assistant.embed import Embedder
+from assistant.embed import CachedEmbed, Embedder
 from assistant.ingest import IngestReport
 from assistant.settings import Settings
 from assistant.verify import SupportJudge
 from evals.gold import GoldQuestion
-from evals.metrics import CachedEmbed, CitationGrader, QuestionResult, grade
+from evals.metrics import CitationGrader, QuestionResult, grade
 
 EVALS_DIR = Path(__file__).resolve().parent
 REPO_CORPUS = EVALS_DIR.parent / "corpus"

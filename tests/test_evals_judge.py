@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.embed import Embedder
+from assistant.embed import CachedEmbed, Embedder
 from assistant.verify import SupportJudge
 from evals.judge import GRID, Judged, Label, agreement, evaluate_judge, judge_report, judge_table, load_labels, tune
-from evals.metrics import CachedEmbed
 
 
 def judged(item_id: str, label: bool, predicted: bool, kind: str = "paraphrase", lang: str = "de") -> Judged:

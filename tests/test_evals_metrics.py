@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from assistant.schema import Answer, Citation
@@ -10,7 +9,6 @@ from assistant.verify import SupportJudge
 from evals.floors import check, known_gaps, load_thresholds
 from evals.gold import GoldQuestion
 from evals.metrics import (
-    CachedEmbed,
     CitationGrader,
     breakdown,
     contains_quote,
@@ -173,17 +171,3 @@ def test_known_gap_is_a_ratchet_not_a_pass(grader: CitationGrader) -> None:
         "fact_accuracy extractive: 0.500, floor 0.90 not reached yet (ratchet 0.60)"]
     bounds["default"]["min"]["fact_accuracy"] = 0.5
     assert "remove the ratchet" in known_gaps("default", bounds, metrics)[0]
-
-
-def test_cached_embed_embeds_each_text_once() -> None:
-    calls: list[list[str]] = []
-
-    def embed(texts: list[str]) -> np.ndarray:
-        calls.append(list(texts))
-        return np.array([[len(t), 1.0] for t in texts], dtype=np.float32)
-
-    cached = CachedEmbed(embed)
-    first = cached(["ab", "c", "ab"])
-    second = cached(["c", "def"])
-    assert calls == [["ab", "c"], ["def"]]
-    assert first[:, 0].tolist() == [2, 1, 2] and second[:, 0].tolist() == [1, 3]

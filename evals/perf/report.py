@@ -142,7 +142,9 @@ def _section_details(doc: dict[str, Any]) -> list[str]:
     raw = main.get("raw_encode")
     if raw:
         lines.append(f"Bare model batch-size sweep, chunks/s: {fmt(raw.get('sweep_chunks_per_s'))}; "
-                     f"best {raw.get('best_batch_size')} on all {raw.get('chunks')} chunks.")
+                     f"best {raw.get('best_batch_size')}, timed on {raw.get('chunks')} random chunks of "
+                     f"{raw.get('of_chunks', raw.get('chunks'))} (the same model inputs as ingest: prompt, "
+                     f"headline, text).")
     for name, key in (("Ingest", "ingest"), ("Same-articles ingest", "subset_ingest")):
         part = main.get(key)
         if part:
@@ -185,7 +187,8 @@ def _section_details(doc: dict[str, Any]) -> list[str]:
                      f"{fmt(chroma['server_rss_mb'])} MB; {fmt(chroma['disk_mb'])} MB on disk.")
     memory = phases.get("memory")
     if memory:
-        lines.append(f"Memory run — {memory['label']}: {memory['chunks']} chunks of {memory['articles']} synthetic "
+        lines.append(f"Memory run — {memory['label']}; vectors in {memory.get('vectors_in', 'embedded chroma')}: "
+                     f"{memory['chunks']} chunks of {memory['articles']} synthetic "
                      f"articles in {fmt(memory['seconds'])} s; RSS {fmt(memory['rss_start_mb'])} MB before, "
                      f"{fmt(memory['rss_at_chunks_mb'])} MB at those chunk counts, "
                      f"peak {fmt(memory['rss_peak_mb'])} MB.")

@@ -47,7 +47,7 @@ def main_phase(args: dict[str, Any]) -> dict[str, Any]:
         out["ingest_profile"] = ingest_bench.profiled_ingest(work / "profile-index", [Path(args["profile"])],
                                                              embedder)
     out["ingest"] = ingest_bench.timed_ingest(work / "index", full_paths, embedder)
-    texts = ingest_bench.chunk_texts(full_paths, ingest_bench.settings_for(work / "index"))
+    texts = ingest_bench.chunk_texts(full_paths, ingest_bench.settings_for(work / "index"), embedder)
     out["raw_encode"] = ingest_bench.raw_encode(embedder, texts, args["batch_sizes"], args["raw_sample"])
     assistant = Assistant(ingest_bench.settings_for(work / "index"), embedder=embedder)
     qs = questions(args["questions"])
