@@ -273,7 +273,7 @@ def eval_judge(ctx: click.Context, search: bool, json_path: Path | None) -> None
               help="Take skipped phases from this earlier --json result.")
 @click.option("--articles", type=click.IntRange(min=1), help="Only the first N 10kGNAD articles (default: all).")
 @click.option("--memory-chunks", type=click.IntRange(min=10),
-              help="Chunks for the memory-scaling run (default 30k; 100k for the full curve).")
+              help="Chunks for the memory-scaling run (default 20k; 100k for the full curve).")
 def bench(quick: bool, json_path: Path | None, doc_path: Path, work_dir: Path | None, skip: tuple[str, ...],
           merge_path: Path | None, articles: int | None, memory_chunks: int | None) -> None:
     """Measure ingest, retrieval, answers, cold start, memory and a 1M-vector Chroma server."""

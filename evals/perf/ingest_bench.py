@@ -99,7 +99,7 @@ def chunk_texts(paths: list[Path], settings: Settings, embedder: Embedder) -> li
     return texts
 
 
-def raw_encode(embedder: Embedder, texts: list[str], batch_sizes: list[int], sample: int, rate_sample: int = 400
+def raw_encode(embedder: Embedder, texts: list[str], batch_sizes: list[int], sample: int, rate_sample: int = 256
                ) -> dict[str, Any]:
     """``SentenceTransformer.encode`` alone on the same inputs: a batch-size sweep on ``sample`` texts,
     then the rate at the best size on ``rate_sample`` others drawn at random (all, if fewer): a

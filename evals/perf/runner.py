@@ -43,14 +43,15 @@ class Plan:
     chroma_load_s: float  # loading budget per run; a partly loaded cache is resumed by the next run
 
 
-# Sized to finish in under 30 minutes from a fresh clone on 2 cores: embedding all 1,028 articles is
-# about half of it. The million-vector Chroma build needs ~40 min at the measured ~450 vectors/s, so each
-# run loads for ``chroma_load_s`` and the cached server folder is resumed by the next run; the 10k-100k
-# memory curve is its own run: ``assistant bench --skip main ... --memory-chunks 100000`` (see BENCHMARKS.md).
-FULL = Plan(quick=False, gnad_articles=None, subset_articles=60, profile_articles=30, questions=200,
-            extractive=100, batch_sizes=(8, 16, 32), raw_sample=64, local_questions=10, serve_questions=6,
-            memory_chunks=30_000, memory_checkpoints=(3_000, 10_000, 30_000), chroma_vectors=1_000_000,
-            chroma_queries=200, chroma_load_s=240)
+# Sized to finish in under 30 minutes from a fresh clone on 2 cores; embedding all 1,028 articles is
+# two thirds of it (the previous, larger plan took 26.7 min with a built Chroma cache: BENCHMARKS.md).
+# The million-vector Chroma build needs ~40 min at the measured ~450 vectors/s, so each run loads for
+# ``chroma_load_s`` and the cached server folder is resumed by the next run; the 10k-100k memory curve
+# is its own run: ``assistant bench --skip main ... --memory-chunks 100000`` (see BENCHMARKS.md).
+FULL = Plan(quick=False, gnad_articles=None, subset_articles=40, profile_articles=20, questions=200,
+            extractive=100, batch_sizes=(8, 16, 32), raw_sample=32, local_questions=10, serve_questions=6,
+            memory_chunks=20_000, memory_checkpoints=(2_000, 10_000, 20_000), chroma_vectors=1_000_000,
+            chroma_queries=200, chroma_load_s=120)
 QUICK = Plan(quick=True, gnad_articles=20, subset_articles=4, profile_articles=0, questions=30, extractive=10,
              batch_sizes=(16,), raw_sample=16, local_questions=0, serve_questions=2, memory_chunks=600,
              memory_checkpoints=(100, 500), chroma_vectors=10_000, chroma_queries=50,
