@@ -8,6 +8,7 @@ is dropped, and if nothing survives the answer falls back to the extractive one.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -17,9 +18,12 @@ from llama_index.core.llms import LLM
 
 from assistant.injection import strip_markup
 from assistant.language import message
+from assistant.llm import generator_errors
 from assistant.retrieve import Evidence
 from assistant.schema import Citation, TextDelta
 from assistant.verify import MARKER, SupportJudge, split_claims
+
+log = logging.getLogger(__name__)
 
 _SPECIAL = re.compile(r"<\|[^|>]{0,40}\|>|</?s>|\[/?INST\]")
 _FAKE_MARKER = re.compile(r"\[(\d{1,3})\]")
@@ -117,8 +121,11 @@ class Composer:
             try:
                 for part in self.llm.stream_chat(self.messages(question, lang, chosen)):
                     yield part.delta or ""
-            except Exception as err:  # a dead server or a crashed model must not lose the answer
-                notes.append(f"generator failed: {err}")
+            except generator_errors() as err:  # a dead server or a crashed model must not lose the answer
+                notes.append(f"generator failed: {type(err).__name__}: {err}")
+            except Exception:
+                log.exception("the generator failed with an unexpected error")
+                raise
 
         yield from self.verified(deltas(), lang, chosen, citations, notes)
 

@@ -12,6 +12,7 @@ import numpy as np
 from llama_index.core.llms import LLM
 
 from assistant.answer import Composed, Composer, select_evidence, to_citation
+from assistant.corpus import SURROGATE
 from assistant.coverage import TermCoverage
 from assistant.embed import CachedEmbed, Embedder
 from assistant.followup import QuestionRewriter
@@ -27,7 +28,6 @@ from assistant.verify import SupportJudge
 
 History = Sequence[tuple[str, str]]
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_SURROGATE = re.compile("[\ud800-\udfff]")  # the tokenizer raises TypeError on a lone one (tests/test_input_bounds.py)
 CITATION_MARGIN = 0.10
 
 
@@ -51,7 +51,7 @@ class Assistant:
     def embedder(self) -> Embedder:
         if self._embedder is None:
             s = self.settings
-            self._embedder = Embedder(s.embed_model, s.models_dir, s.max_seq_length, s.embed_batch_size)
+            self._embedder = Embedder.from_settings(s)
         return self._embedder
 
     @property
@@ -70,7 +70,7 @@ class Assistant:
     def term_coverage(self) -> TermCoverage:
         if self._coverage is None:
             embedder, lexical = self.embedder, self.store.lexical
-            self._coverage = TermCoverage(embedder.embed_queries, embedder.embed_texts, lexical.idf)
+            self._coverage = TermCoverage(embedder.embed_words, lexical.idf, self.settings.word_similarity)
         return self._coverage
 
     def judge(self) -> SupportJudge:
@@ -103,7 +103,7 @@ class Assistant:
         """The cleaned question and its language, or a ``QuestionError`` saying what is wrong."""
         if not isinstance(question, str):
             raise QuestionError("The question must be text.")
-        cleaned = unicodedata.normalize("NFC", _SURROGATE.sub("\ufffd", _CONTROL.sub(" ", question))).strip()
+        cleaned = unicodedata.normalize("NFC", SURROGATE.sub("\ufffd", _CONTROL.sub(" ", question))).strip()
         lang = detect_language(cleaned[:2000])
         if not cleaned:
             raise QuestionError(message(lang, "empty"))
@@ -159,7 +159,7 @@ class Assistant:
         assert composed is not None
         timings["total"] = _ms(started)
         yield Answer(composed.text, composed.citations, False, cleaned, lang, rewritten, backend, closest,
-                     [decision.reason, *composed.notes], timings, decision.features())
+                     [decision.reason, *composed.notes], timings, decision.features(), composed.fallback)
 
     def _query_vector(self, question: str, rewritten: str) -> np.ndarray:
         """For a follow-up, the question itself weighs as much as the context attached to it."""

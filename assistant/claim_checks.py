@@ -44,9 +44,9 @@ _PLACES = {
 # short names only count as written: "US" is a country, "us" a pronoun; "Mai" a month, "mai" nothing
 _ABBREVIATIONS = {"US": "US", "USA": "US", "UN": "UN", "UNO": "UN", "EU": "EU", "UK": "GB", "NATO": "NATO",
                   "Mai": "month5"}
-_MONTHS = ("januar january jänner", "februar february", "märz march", "april", "mai may", "juni june",
+MONTHS = ("januar january jänner", "februar february", "märz march", "april", "mai may", "juni june",
            "juli july", "august", "september", "oktober october", "november", "dezember december")
-_DAYS = ("montag monday", "dienstag tuesday", "mittwoch wednesday", "donnerstag thursday", "freitag friday",
+DAYS = ("montag monday", "dienstag tuesday", "mittwoch wednesday", "donnerstag thursday", "freitag friday",
          "samstag sonnabend saturday", "sonntag sunday")
 _INFLECTION = r"(?:e|en|er|es|em|n|s|ns|ern|'s|’s)?"
 
@@ -54,8 +54,8 @@ _INFLECTION = r"(?:e|en|er|es|em|n|s|ns|ern|'s|’s)?"
 @lru_cache(maxsize=1)
 def _aliases() -> tuple[tuple[re.Pattern[str], str], ...]:
     pairs = [(alias.replace("+", " "), key) for key, words in _PLACES.items() for alias in words.split()]
-    pairs += [(w, f"month{i + 1}") for i, words in enumerate(_MONTHS) for w in words.split()]
-    pairs += [(w, f"day{i + 1}") for i, words in enumerate(_DAYS) for w in words.split()]
+    pairs += [(w, f"month{i + 1}") for i, words in enumerate(MONTHS) for w in words.split()]
+    pairs += [(w, f"day{i + 1}") for i, words in enumerate(DAYS) for w in words.split()]
     # longest first, so "north korea" is taken before "korea" could be
     table = [(re.compile(rf"(?<!\w){re.escape(a)}{_INFLECTION}(?!\w)", re.I), key)
              for a, key in sorted(pairs, key=lambda p: -len(p[0])) if len(a) > 3]

@@ -37,7 +37,8 @@ _CAMEL_WORDS = frozenset({"LinkedIn", "CheckIn", "LogIn", "PlugIn", "SignIn"})
 _GLUED_SENTENCE = re.compile(r"(?<=[a-zäöüß)\]][.!?])(?=[„\"“«»]?[A-ZÄÖÜ])|(?<=[a-zäöüß][.!?][“”\"»])(?=[A-ZÄÖÜ„])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
 # a lone surrogate ("\\ud800" in a .jsonl line) is not text: the tokenizer and SQLite both reject it
-_SURROGATE = re.compile("[\ud800-\udfff]")
+# a lone surrogate cannot be encoded, and the tokenizer raises TypeError on one (tests/test_input_bounds.py)
+SURROGATE = re.compile("[\ud800-\udfff]")
 _SPACES = re.compile(r"[ \t\u00a0\u2009\u202f]+")
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
 META_KEYS = ("title", "date", "source", "url")
@@ -77,7 +78,7 @@ def content_id(title: str, text: str) -> str:
 def repair_text(text: str) -> str:
     """Undo common scraping damage without touching any letter or digit."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    text = _SURROGATE.sub("\ufffd", _CONTROL.sub("", text))
+    text = SURROGATE.sub("\ufffd", _CONTROL.sub("", text))
     lines = []
     for line in text.split("\n"):
         line = _SPACES.sub(" ", line).strip()

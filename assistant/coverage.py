@@ -4,7 +4,8 @@ Each salient word of the question (not a stopword, not question scaffolding) cou
 as covered when its stem occurs in the evidence, inside a compound ("Waffen" in
 "Waffenlieferungen"), or, failing that, when its word vector is close to the vector
 of an evidence word: that is how "ambassador" finds "Botschafter" and "Gefahr" finds
-"Bedrohung". Word vectors are cached, so a warm process embeds few new words.
+"Bedrohung". Both sides are embedded alike (``Embedder.embed_words``), and word vectors are
+cached, so a warm process embeds few new words.
 """
 
 from __future__ import annotations
@@ -61,27 +62,26 @@ def salient_words(question: str) -> list[str]:
 
 
 class TermCoverage:
-    def __init__(self, embed_query_words: Callable[[Sequence[str]], np.ndarray],
-                 embed_text_words: Callable[[Sequence[str]], np.ndarray],
-                 idf: Callable[[str], float], min_similarity: float = 0.45, cache_size: int = 50_000) -> None:
-        self._embed_q = embed_query_words
-        self._embed_t = embed_text_words
+    def __init__(self, embed_words: Callable[[Sequence[str]], np.ndarray], idf: Callable[[str], float],
+                 min_similarity: float = 0.45, cache_size: int = 50_000) -> None:
+        self._embed = embed_words
         self._idf = idf
         self.min_similarity = min_similarity
-        self._cache: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_size = cache_size
 
-    def _vectors(self, kind: str, words: Sequence[str]) -> np.ndarray:
-        missing = [w for w in words if (kind, w) not in self._cache]
+    def _vectors(self, words: Sequence[str]) -> np.ndarray:
+        # a word's vector does not depend on what it is embedded with (embed.py), so the cache's
+        # state cannot change a decision
+        missing = list(dict.fromkeys(w for w in words if w not in self._cache))
         if missing:
-            fn = self._embed_q if kind == "q" else self._embed_t
-            for word, vec in zip(missing, fn(missing), strict=True):
-                self._cache[(kind, word)] = vec
+            for word, vec in zip(missing, self._embed(missing), strict=True):
+                self._cache[word] = vec
                 if len(self._cache) > self._cache_size:
                     self._cache.popitem(last=False)
         for w in words:
-            self._cache.move_to_end((kind, w))
-        return np.stack([self._cache[(kind, w)] for w in words])
+            self._cache.move_to_end(w)
+        return np.stack([self._cache[w] for w in words])
 
     def run(self, question: str, evidence_texts: Sequence[str]) -> CoverageResult:
         words = salient_words(question)
@@ -109,7 +109,7 @@ class TermCoverage:
             candidates = [w for w in dict.fromkeys(_WORD.findall(joined))
                           if len(w) >= 4 and w.lower() not in _STOP and w.lower() not in _FUNCTION_WORDS]
             if candidates:
-                sims = self._vectors("t", candidates) @ self._vectors("q", uncovered).T
+                sims = self._vectors(candidates) @ self._vectors(uncovered).T
                 best = sims.max(axis=0)
                 still = []
                 for word, sim in zip(uncovered, best, strict=True):

@@ -9,6 +9,13 @@ Models whose pooling is not a mean fall back to embedding each sentence on its o
 A model whose document prompt has a title slot (EmbeddingGemma: ``title: none | text: ``)
 gets the article's headline there, as the model was trained: in news the headline names
 what a paragraph deep in the article is about.
+
+Every vector is a function of its text alone. A text's vector depends on how far its batch
+was padded (in bf16 up to 0.002 per component, enough to flip a similarity threshold),
+so which texts happened to be embedded together decided answers. Texts are therefore
+padded to a fixed bucket of their own length (``pad_multiple`` tokens) and batched only
+with texts of the same bucket: with the shape fixed, the kernels give bit-identical rows
+whatever the batch size or the thread count (``tests/test_determinism.py``).
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ from pydantic import PrivateAttr
 
 from assistant.chunking import Chunk
 from assistant.models import load_sentence_transformer
+from assistant.settings import Settings
 
 SentenceMode = Literal["late", "separate"]
 TITLE_SLOT = "title: none"
@@ -36,19 +44,31 @@ class Embedder(BaseEmbedding):
     _doc_prompt: str = PrivateAttr()
     _late: bool = PrivateAttr()
     _title_slot: bool = PrivateAttr()
+    _pad: int = PrivateAttr()
+    _word_prompt: str = PrivateAttr()
 
     def __init__(self, model_name: str, models_dir: Path, max_seq_length: int = 512,
-                 batch_size: int = 16, sentence_mode: SentenceMode = "late", **kwargs: Any) -> None:
+                 batch_size: int = 16, sentence_mode: SentenceMode = "late", pad_multiple: int = 32,
+                 dtype: str = "auto", **kwargs: Any) -> None:
         super().__init__(model_name=model_name, embed_batch_size=batch_size, **kwargs)
-        self._model = load_sentence_transformer(model_name, models_dir, max_seq_length)
+        self._model = load_sentence_transformer(model_name, models_dir, max_seq_length, dtype)
+        self._pad = max(1, pad_multiple)
         prompts = self._model.prompts or {}
         self._query_prompt = prompts.get("query", "")
         self._doc_prompt = prompts.get("document", prompts.get("passage", ""))
+        # one prompt for both sides of a word comparison; EmbeddingGemma names one for translation pairs
+        self._word_prompt = prompts.get("BitextMining", self._query_prompt)
         self._title_slot = TITLE_SLOT in self._doc_prompt
         modules = list(self._model)
         pooling = modules[1] if len(modules) > 1 else None
         self._late = (sentence_mode == "late" and pooling is not None
                       and _mean_pooling(pooling))
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Embedder:
+        s = settings
+        return cls(s.embed_model, s.models_dir, s.max_seq_length, s.embed_batch_size,
+                   pad_multiple=s.embed_pad_multiple, dtype=s.embed_dtype)
 
     @classmethod
     def class_name(cls) -> str:
@@ -95,10 +115,48 @@ class Embedder(BaseEmbedding):
     def embed_texts(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode(list(texts), self._doc_prompt)
 
+    def embed_words(self, words: Sequence[str]) -> np.ndarray:
+        """Single words, for matching a question's words to an article's across languages.
+
+        Both sides get the same prompt (the bitext-mining one where the model has it): with the
+        query prompt on one side and the document prompt on the other, "alarmed"/"alarmiert" scored
+        0.40 and "killed"/"gelangt" 0.21; with one prompt, 0.52 against 0.38 (tests/test_gate.py).
+        """
+        return self._encode(list(words), self._word_prompt)
+
+    def _batches(self, texts: Sequence[str]) -> list[list[int]]:
+        """Indices of ``texts`` in batches whose members share one padded length (their bucket)."""
+        lengths = self._model.tokenizer(list(texts), truncation=True, max_length=self._model.max_seq_length,
+                                        add_special_tokens=True)["input_ids"]
+        buckets: dict[int, list[int]] = {}
+        for i, ids in enumerate(lengths):
+            buckets.setdefault(self._bucket(len(ids)), []).append(i)
+        size = self.embed_batch_size
+        return [members[lo: lo + size] for _, members in sorted(buckets.items())
+                for lo in range(0, len(members), size)]
+
+    def _bucket(self, n_tokens: int) -> int:
+        return min(-(-n_tokens // self._pad) * self._pad, self._model.max_seq_length)
+
+    def _tokenize(self, texts: list[str], **kwargs: Any) -> Any:
+        """Padded to the batch's bucket: every member has the same bucket, so this is fixed per text."""
+        return self._model.tokenizer(texts, padding=True, pad_to_multiple_of=self._pad, truncation=True,
+                                     max_length=self._model.max_seq_length, return_tensors="pt", **kwargs)
+
     def _encode(self, texts: list[str], prompt: str) -> np.ndarray:
-        vectors = self._model.encode(texts, prompt=prompt, batch_size=self.embed_batch_size,
-                                     normalize_embeddings=True, convert_to_numpy=True)
-        return np.asarray(vectors, dtype=np.float32)
+        import torch
+
+        if not texts:
+            return np.zeros((0, self.dimension), np.float32)
+        full = [prompt + t for t in texts]
+        out = np.zeros((len(texts), self.dimension), np.float32)
+        for idx in self._batches(full):
+            enc = self._tokenize([full[i] for i in idx])
+            with torch.inference_mode():
+                features = self._model.forward({"input_ids": enc["input_ids"],
+                                                "attention_mask": enc["attention_mask"]})
+                out[idx] = torch.nn.functional.normalize(features["sentence_embedding"].float(), dim=-1).numpy()
+        return out
 
     def embed_chunks(self, chunks: Sequence[Chunk], titles: Sequence[str] | None = None
                      ) -> tuple[np.ndarray, list[np.ndarray]]:
@@ -111,17 +169,13 @@ class Embedder(BaseEmbedding):
             # sentence vectors stay about the sentence: the headline would pull every one toward it
             flat = self.embed_texts([s.text for c in chunks for s in c.sentences])
             return chunk_vecs, _split_rows(flat, [len(c.sentences) for c in chunks])
-        chunk_out: list[np.ndarray] = []
-        sent_out: list[np.ndarray] = []
-        # sorting by length keeps padding (wasted compute) low inside each batch
-        order = sorted(range(len(chunks)), key=lambda i: len(chunks[i].text))
-        for lo in range(0, len(order), self.embed_batch_size):
-            idx = order[lo: lo + self.embed_batch_size]
+        chunk_out: list[np.ndarray | None] = [None] * len(chunks)
+        sent_out: list[np.ndarray | None] = [None] * len(chunks)
+        for idx in self._batches([p + c.text for p, c in zip(prefixes, chunks, strict=True)]):
             c_vecs, s_vecs = self._late_batch([chunks[i] for i in idx], [prefixes[i] for i in idx])
-            chunk_out.extend(c_vecs)
-            sent_out.extend(s_vecs)
-        inverse = np.argsort(order)
-        return np.stack([chunk_out[i] for i in inverse]), [sent_out[i] for i in inverse]
+            for i, c_vec, s_vec in zip(idx, c_vecs, s_vecs, strict=True):
+                chunk_out[i], sent_out[i] = c_vec, s_vec
+        return np.stack(chunk_out), [s for s in sent_out if s is not None]
 
     def _title_span(self, prefix: str) -> tuple[int, int]:
         if prefix == self._doc_prompt:
@@ -133,10 +187,8 @@ class Embedder(BaseEmbedding):
     def _late_batch(self, chunks: list[Chunk], prefixes: list[str]) -> tuple[list[np.ndarray], list[np.ndarray]]:
         import torch
 
-        enc = self._model.tokenizer([p + c.text for p, c in zip(prefixes, chunks, strict=True)],
-                                    return_offsets_mapping=True,
-                                    padding=True, truncation=True, max_length=self._model.max_seq_length,
-                                    return_tensors="pt")
+        enc = self._tokenize([p + c.text for p, c in zip(prefixes, chunks, strict=True)],
+                             return_offsets_mapping=True)
         offsets = enc.pop("offset_mapping")
         mask = enc["attention_mask"]
         with torch.inference_mode():

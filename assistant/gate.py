@@ -14,14 +14,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assistant.claim_checks import DAYS, MONTHS
 from assistant.coverage import TermCoverage
 from assistant.lexical import _STOP
 from assistant.retrieve import Evidence
 
-_MONTHS = (r"januar|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember|january|"
-           r"february|march|may|june|july|october|december|jan|feb|mär|apr|jun|jul|aug|sep|okt|oct|nov|dez|dec")
-_WEEKDAYS = (r"montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|monday|tuesday|wednesday|thursday|"
-             r"friday|saturday|sunday")
+_MONTHS = "|".join([w for words in MONTHS for w in words.split()]
+                   + "jan feb mär apr jun jul aug sep okt oct nov dez dec".split())
+_WEEKDAYS = "|".join(w for words in DAYS for w in words.split())
 
 
 @dataclass(frozen=True)

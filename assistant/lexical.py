@@ -144,9 +144,6 @@ class LexicalIndex:
         return [LexicalHit(self._ids[int(d)], float(s))
                 for d, s in zip(docs[0], scores[0], strict=True) if s > 0]
 
-    def token_set(self, text: str) -> set[str]:
-        return set(tokenize(text))
-
     def idf(self, token: str) -> float:
         """Inverse document frequency of a stem (0 when unknown); weights query terms."""
         df = self._df.get(token, 0)

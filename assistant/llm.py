@@ -29,6 +29,29 @@ from assistant.settings import Settings
 LOCAL_INSTALL = "CMAKE_ARGS=-DGGML_NATIVE=OFF pip install -e '.[local]'"
 
 
+def generator_errors() -> tuple[type[BaseException], ...]:
+    """What a generator fails with when its server or model does, as opposed to a bug of ours.
+
+    Transport: connection, timeout and HTTP status errors of httpx and the OpenAI client.
+    Model: llama.cpp raises ``RuntimeError`` (decode failed) and ``ValueError`` (prompt over
+    the context window).
+    """
+    errors: list[type[BaseException]] = [OSError, TimeoutError, RuntimeError, ValueError]
+    try:
+        import httpx
+
+        errors.append(httpx.HTTPError)
+    except ImportError:
+        pass
+    try:
+        import openai
+
+        errors.append(openai.APIError)
+    except ImportError:
+        pass
+    return tuple(errors)
+
+
 class LlamaCppChat(CustomLLM):
     """llama.cpp with the chat template stored in the GGUF file itself.
 

@@ -144,7 +144,8 @@ class EvidenceScorer:
         if not candidates:
             return []
         lexical = store.ensure_lexical()
-        terms = {t: lexical.idf(t) or 1.0 for t in set(tokenize(query))}
+        # in query order, not set order: a float sum must not depend on the process's hash seed
+        terms = {t: lexical.idf(t) or 1.0 for t in dict.fromkeys(tokenize(query))}
         total = sum(terms.values())
         pool = candidates[: self.top_chunks]
         best_chunk = pool[0].score

@@ -42,6 +42,7 @@ class Answer:
     notes: list[str] = field(default_factory=list)  # what verification changed, for the curious
     timings_ms: dict[str, float] = field(default_factory=dict)
     gate: dict[str, Any] = field(default_factory=dict)  # the answerability signals behind `abstained`
+    fallback: bool = False  # an LLM backend's text was rejected or failed: the extractive answer stands
 
     def to_dict(self, full: bool = False) -> dict[str, Any]:
         out: dict[str, Any] = {"text": self.text, "abstained": self.abstained,
@@ -49,7 +50,7 @@ class Answer:
         if full:
             out.update(question=self.question, language=self.language, rewritten_question=self.rewritten_question,
                        backend=self.backend, evidence=[c.to_dict() for c in self.evidence], notes=self.notes,
-                       timings_ms=self.timings_ms, gate=self.gate)
+                       timings_ms=self.timings_ms, gate=self.gate, fallback=self.fallback)
         return out
 
 

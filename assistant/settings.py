@@ -28,6 +28,10 @@ class Settings(BaseSettings):
     # embedding: the packaged EmbeddingGemma by name, or any sentence-transformers path/name
     embed_model: str = "embeddinggemma-300m"
     embed_batch_size: int = 16
+    # texts are padded to a multiple of this many tokens, so a vector never depends on its batch (embed.py)
+    embed_pad_multiple: int = 32
+    # "auto": bfloat16 where the CPU has native bf16, else float32 (models.embed_dtype)
+    embed_dtype: Literal["auto", "bfloat16", "float32"] = "auto"
     max_seq_length: int = 512
 
     # chunking: characters, since the budget must hold before any tokenizer is loaded
@@ -44,7 +48,9 @@ class Settings(BaseSettings):
     dense_weight: float = 0.55
     max_citations: int = 3
     abstain_threshold: float = 0.20
-    min_coverage: float = 0.30
+    min_coverage: float = 0.25
+    # a question word is covered by an article word whose vector is at least this close (coverage.py)
+    word_similarity: float = 0.60
 
     # answering
     backend: Backend = "extractive"

@@ -184,7 +184,7 @@ class _Verifier:
             embedder = self._embedder()
         else:
             s = self.settings
-            embedder = Embedder(s.embed_model, s.models_dir, s.max_seq_length, s.embed_batch_size)
+            embedder = Embedder.from_settings(s)
         # vectors of another model would rank nonsense next to the stored ones
         signature = embedder.signature
         stored = self.store.get_meta("embed_model")

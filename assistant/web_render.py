@@ -15,10 +15,10 @@ from html import escape
 from typing import Any
 
 from assistant.language import message
+from assistant.verify import MARKER
 from assistant.web_labels import CORPUS, label
 
 Turn = Mapping[str, Any]  # {"question", "language", "answer": Answer.to_dict(full=True) | None, "error", ...}
-_MARKER = re.compile(r"\[(\d{1,2})\]")
 _SAFE_URL = re.compile(r"^https?://[^\s\"'<>]+$", re.I)
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 CONTEXT_CHARS = 240  # of the passage shown around the supporting sentence; the rest is one click away
@@ -41,7 +41,7 @@ def linked_answer(text: str, turn_no: int, count: int | None) -> str:
             return match.group(0)
         return f'<a class="cite" href="#{card_id(turn_no, n)}" title="[{n}]">[{n}]</a>'
 
-    return _MARKER.sub(link, esc(text))
+    return MARKER.sub(link, esc(text))
 
 
 def _clip(text: str, context: int, keep_end: bool) -> str:

@@ -3,7 +3,11 @@
 One JSON object a line: ``id``, ``lang`` (de|en), ``answerable``, ``question``,
 ``answer_facts`` (groups of alternatives; every group must appear in a correct answer),
 ``evidence`` (verbatim quotes; a correct citation's passage contains one), ``history``
-(earlier ``[question, answer]`` turns) and ``type``.
+(earlier ``[question, answer]`` turns) and ``type``. Optional: ``split`` (dev|test; a test
+half is frozen, ``tests/test_evals_frozen.py``), ``setting`` (``archive``: only asked when the
+10kGNAD archive is indexed; ``any``, the default: asked everywhere), ``fact_evidence`` (per
+fact group, the verbatim quotes that state it), ``doc`` and ``note`` (what the articles say
+instead, for an unanswerable question).
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from typing import Any
 
 DEFAULT_GOLD = Path(__file__).resolve().parent / "gold.jsonl"
 LANGS = ("de", "en")
+SPLITS = ("", "dev", "test")
+SETTINGS = ("any", "archive")
 
 
 class GoldError(ValueError):
@@ -31,6 +37,10 @@ class GoldQuestion:
     evidence: tuple[str, ...]
     history: tuple[tuple[str, str], ...]
     type: str
+    split: str = ""
+    setting: str = "any"
+    fact_evidence: tuple[tuple[str, ...], ...] = ()
+    note: str = ""
 
 
 def _problems(obj: Any) -> list[str]:
@@ -56,6 +66,16 @@ def _problems(obj: Any) -> list[str]:
     if not isinstance(history, list) or not all(
             isinstance(t, list) and len(t) == 2 and all(isinstance(x, str) for x in t) for t in history):
         out.append("'history' must be a list of [question, answer] pairs")
+    if obj.get("split", "") not in SPLITS:
+        out.append(f"'split' must be one of {SPLITS[1:]}")
+    if obj.get("setting", "any") not in SETTINGS:
+        out.append(f"'setting' must be one of {SETTINGS}")
+    per_fact = obj.get("fact_evidence", [])
+    if not isinstance(per_fact, list) or not all(
+            isinstance(g, list) and all(isinstance(q, str) and q.strip() for q in g) for g in per_fact):
+        out.append("'fact_evidence' must be a list of lists of strings")
+    elif per_fact and isinstance(facts, list) and len(per_fact) != len(facts):
+        out.append("'fact_evidence' must have one list of quotes per answer fact group")
     if obj.get("answerable") is True and isinstance(facts, list) and not facts:
         out.append("an answerable question needs at least one answer fact group")
     if obj.get("answerable") is False and (facts or evidence):
@@ -86,7 +106,9 @@ def parse_gold(lines: list[str], origin: str = "<gold>") -> list[GoldQuestion]:
             id=obj["id"], lang=obj["lang"], answerable=obj["answerable"], question=obj["question"],
             answer_facts=tuple(tuple(g) for g in obj.get("answer_facts", [])),
             evidence=tuple(obj.get("evidence", [])),
-            history=tuple((q, a) for q, a in obj.get("history", [])), type=obj["type"]))
+            history=tuple((q, a) for q, a in obj.get("history", [])), type=obj["type"],
+            split=obj.get("split", ""), setting=obj.get("setting", "any"),
+            fact_evidence=tuple(tuple(g) for g in obj.get("fact_evidence", [])), note=obj.get("note", "")))
     if problems:
         raise GoldError("invalid gold file:\n  " + "\n  ".join(problems))
     if not questions:

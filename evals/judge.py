@@ -1,9 +1,11 @@
 """How well the support judge (``assistant.verify.SupportJudge``) agrees with hand labels.
 
 ``evals/data/support_labels.jsonl`` holds claim–passage pairs labelled "supported" or not,
-with the kind of near miss each false one is. The labels are split by id parity into a
-*tune* half (even ids: where thresholds may be chosen) and a *held-out* half (odd ids:
-never looked at while tuning), and agreement is reported on each and on all.
+with the kind of near miss each false one is; ``swap_*`` kinds are adversarial (one entity,
+nationality, role, place, year, number or polarity changed in an otherwise true claim). Each
+label carries its ``split``: a random third (seed 20261204, drawn before any tuning) is
+*held out* and never used to choose anything; thresholds may only be chosen on *tune*.
+Labels without a split (older files) fall back to id parity.
 """
 
 from __future__ import annotations
@@ -31,12 +33,19 @@ class Label:
     label: bool
     lang: str
     kind: str
+    split: str = ""
 
     @property
     def half(self) -> str:
-        """``tune`` for even numeric ids, ``held_out`` for odd ones."""
+        """The recorded split; without one, ``tune`` for even numeric ids and ``held_out`` for odd ones."""
+        if self.split in ("tune", "held_out"):
+            return self.split
         digits = re.sub(r"\D", "", self.id)
         return "tune" if digits and int(digits) % 2 == 0 else "held_out"
+
+    @property
+    def adversarial(self) -> bool:
+        return self.kind.startswith("swap_")
 
 
 @dataclass(frozen=True)
@@ -54,7 +63,7 @@ def load_labels(path: Path = LABELS) -> list[Label]:
         obj = json.loads(line)
         try:
             out.append(Label(str(obj["id"]), obj["claim"], obj["passage"], bool(obj["label"]), obj["lang"],
-                             obj["kind"]))
+                             obj["kind"], obj.get("split", "")))
         except KeyError as err:
             raise ValueError(f"{path}:{number}: missing field {err}") from None
     return out
@@ -92,10 +101,15 @@ def judge_report(judged: Sequence[Judged], seconds: float = 0.0) -> dict[str, An
         return [j for j in judged if pred(j.item)]
 
     kinds = sorted({j.item.kind for j in judged})
+    held_out = subset(lambda i: i.half == "held_out")
     return {
+        "labels": len(judged),
         "all": agreement(judged),
         "tune": agreement(subset(lambda i: i.half == "tune")),
-        "held_out": agreement(subset(lambda i: i.half == "held_out")),
+        "held_out": {**agreement(held_out), "agreement": agreement(held_out)["accuracy"],
+                     "adversarial": sum(j.item.adversarial for j in held_out),
+                     "adversarial_supported": sum(j.item.adversarial and j.predicted for j in held_out)},
+        "adversarial_supported": sum(j.item.adversarial and j.predicted for j in judged),
         "by_kind": {k: agreement(subset(lambda i, k=k: i.kind == k)) for k in kinds},
         "by_lang": {lang: agreement(subset(lambda i, lang=lang: i.lang == lang)) for lang in ("de", "en")},
         "disagreements": [{"id": j.item.id, "kind": j.item.kind, "label": j.item.label, "reason": j.reason,
@@ -146,7 +160,7 @@ def tune(judge: SupportJudge, labels: Sequence[Label]) -> dict[str, Any]:
 
 
 def judge_table(report: dict[str, Any]) -> str:
-    rows = [("all", report["all"]), ("tune (even ids)", report["tune"]), ("held-out (odd ids)", report["held_out"])]
+    rows = [("all", report["all"]), ("tune", report["tune"]), ("held-out", report["held_out"])]
     rows += [(f"kind {k}", v) for k, v in report["by_kind"].items()]
     rows += [(f"lang {k}", v) for k, v in report["by_lang"].items()]
 
@@ -156,6 +170,9 @@ def judge_table(report: dict[str, Any]) -> str:
     lines = [f"{'subset':<22}{'n':>4}{'agree':>9}{'prec':>9}{'recall':>9}"]
     for name, a in rows:
         lines.append(f"{name:<22}{a['n']:>4}{pct(a['accuracy']):>9}{pct(a['precision']):>9}{pct(a['recall']):>9}")
+    held = report["held_out"]
+    lines.append(f"held-out adversarial judged supported: {held['adversarial_supported']} of {held['adversarial']} "
+                 f"(target 0); all adversarial judged supported: {report['adversarial_supported']}")
     lines.append(f"{report['ms_per_judgement']} ms per judgement")
     for d in report["disagreements"]:
         lines.append(f"  {d['id']} {d['kind']} label={d['label']}: {d['reason']} | {d['claim'][:90]}")

@@ -2,10 +2,15 @@
 
 Answers: a correct answer contains every fact group (any alternative, case-insensitive,
 thousands separators ignored) and does not abstain. Retrieval: the rank of the first
-passage in ``Answer.evidence`` that contains a gold evidence quote. Citations, ALCE-style
-at sentence level: a sentence is *supported* when the passages it cites support it; a
-citation is *precise* when it supports its sentence alone, or the sentence is supported
-by all its citations and no longer without this one.
+passage in ``Answer.evidence`` that contains a gold evidence quote.
+
+Citations are graded against the gold file, independently of the product: a citation is
+*correct* when its passage holds a gold evidence quote of a fact its sentence states
+(``citation_precision_gold``), and a sentence that states a gold fact is *supported* when
+one of its citations is correct (``citation_recall_gold``). The product's own judge grades
+them too, ALCE-style, but that only measures the verifier's agreement with itself (the
+extractive answer is made of quotes, the LLM answers were filtered by the same judge), so
+those figures are reported as ``verifier_self_agreement_*`` and are not gated.
 """
 
 from __future__ import annotations
@@ -85,6 +90,37 @@ class SentenceCheck:
     citations: tuple[CitationCheck, ...]
 
 
+@dataclass(frozen=True)
+class GoldSentence:
+    """One answer sentence that states gold facts, and which of its citations hold their evidence."""
+
+    text: str
+    facts: tuple[int, ...]  # indices of the fact groups it states
+    correct: tuple[bool, ...]  # per citation marker, in order
+
+    @property
+    def supported(self) -> bool:
+        return any(self.correct)
+
+
+def grade_citations_gold(answer: Answer, gold: GoldQuestion) -> list[GoldSentence]:
+    """Gold-graded citations of every answer sentence that states a gold fact (none when abstaining)."""
+    if answer.abstained or not gold.answer_facts:
+        return []
+    per_fact = gold.fact_evidence or tuple(gold.evidence for _ in gold.answer_facts)
+    by_number = {c.number: c for c in answer.citations}
+    out = []
+    for claim in split_claims(answer.text):
+        facts = tuple(i for i, found in enumerate(fact_groups_found(claim.text, gold.answer_facts)) if found)
+        if not facts:
+            continue
+        quotes = [q for i in facts for q in per_fact[i]]
+        correct = tuple(m in by_number and contains_quote(f"{by_number[m].title}\n{by_number[m].text}", quotes)
+                        for m in claim.markers)
+        out.append(GoldSentence(claim.text, facts, correct))
+    return out
+
+
 @dataclass
 class QuestionResult:
     id: str
@@ -103,6 +139,8 @@ class QuestionResult:
     citations: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     gate: dict[str, Any] = field(default_factory=dict)  # the answerability signals, for calibrating the gate
+    gold_citations: list[GoldSentence] = field(default_factory=list)
+    fallback: bool = False  # an LLM backend's answer was replaced by the extractive one
 
     @property
     def correct(self) -> bool:
@@ -123,7 +161,9 @@ class QuestionResult:
                 "sentences": [{"text": s.text, "markers": list(s.markers), "supported": s.supported,
                                "reason": s.reason,
                                "citations": [c.__dict__ for c in s.citations]} for s in self.sentences],
-                "citations": self.citations, "notes": self.notes, "gate": self.gate}
+                "citations": self.citations, "notes": self.notes, "gate": self.gate, "fallback": self.fallback,
+                "gold_citations": [{"text": g.text, "facts": list(g.facts), "correct": list(g.correct)}
+                                   for g in self.gold_citations]}
 
 
 class CitationGrader:
@@ -179,7 +219,9 @@ def grade(answer: Answer, gold: GoldQuestion, grader: CitationGrader, backend: s
         sentences=grader.grade(answer, gold),
         citations=[{"number": c.number, "title": c.title, "quote": c.quote, "doc_id": c.doc_id}
                    for c in answer.citations],
-        notes=list(answer.notes), gate=dict(getattr(answer, "gate", {}) or {}))
+        notes=list(answer.notes), gate=dict(getattr(answer, "gate", {}) or {}),
+        gold_citations=grade_citations_gold(answer, gold),
+        fallback=answer.fallback)
 
 
 def _share(hits: int, total: int) -> float | None:
@@ -193,6 +235,8 @@ def summarize(results: Sequence[QuestionResult]) -> dict[str, Any]:
     with_evidence = [r for r in answerable if r.has_evidence]
     sentences = [s for r in results for s in r.sentences]
     citations = [c for s in sentences for c in s.citations]
+    gold_sentences = [g for r in results for g in r.gold_citations]
+    gold_marks = [ok for g in gold_sentences for ok in g.correct]
     latencies = np.array([r.latency_ms for r in results], dtype=np.float64)
     accuracy = _share(sum(r.correct for r in results), len(results))
     hallucination = _share(sum(r.hallucinated for r in results), len(results))
@@ -205,8 +249,11 @@ def summarize(results: Sequence[QuestionResult]) -> dict[str, Any]:
         "accuracy": accuracy,
         "crag_score": round(accuracy - hallucination, 4) if accuracy is not None and hallucination is not None
         else None,
-        "citation_recall": _share(sum(s.supported for s in sentences), len(sentences)),
-        "citation_precision": _share(sum(c.supports for c in citations), len(citations)),
+        "citation_precision_gold": _share(sum(gold_marks), len(gold_marks)),
+        "citation_recall_gold": _share(sum(g.supported for g in gold_sentences), len(gold_sentences)),
+        "verifier_self_agreement_recall": _share(sum(s.supported for s in sentences), len(sentences)),
+        "verifier_self_agreement_precision": _share(sum(c.supports for c in citations), len(citations)),
+        "fallback_rate": _share(sum(r.fallback for r in results), len(results)),
         "sentences": len(sentences), "citations": len(citations),
     }
     for k in RECALL_KS:

@@ -18,8 +18,11 @@ ROWS = (
     ("abstention", "abstention (unanswerable)", "%"),
     ("hallucination", "hallucination", "%"),
     ("crag_score", "CRAG score", "f"),
-    ("citation_recall", "citation recall", "%"),
-    ("citation_precision", "citation precision", "%"),
+    ("citation_recall_gold", "citation recall (gold)", "%"),
+    ("citation_precision_gold", "citation precision (gold)", "%"),
+    ("verifier_self_agreement_recall", "verifier self-agreement, recall", "%"),
+    ("verifier_self_agreement_precision", "verifier self-agreement, precision", "%"),
+    ("fallback_rate", "LLM fallback to extractive", "%"),
     ("recall@1", "evidence recall@1", "%"),
     ("recall@3", "evidence recall@3", "%"),
     ("recall@5", "evidence recall@5", "%"),
@@ -104,7 +107,8 @@ def plot(metrics: dict[str, dict[str, dict[str, Any]]], path: Path, title: str) 
     import matplotlib.pyplot as plt
 
     keys = [("fact_accuracy", "fact acc."), ("wrong_abstention", "wrong abst."), ("abstention", "abstention"),
-            ("hallucination", "halluc."), ("citation_recall", "cit. recall"), ("citation_precision", "cit. prec."),
+            ("hallucination", "halluc."), ("citation_recall_gold", "cit. recall"),
+            ("citation_precision_gold", "cit. prec."),
             ("recall@1", "evid. R@1"), ("mrr", "evid. MRR")]
     cols = columns(metrics)
     width = 0.8 / max(len(cols), 1)

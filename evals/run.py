@@ -7,9 +7,6 @@ second run on the same folder re-reads the files and embeds nothing.
 
 from __future__ import annotations
 
-import csv
-import json
-import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -21,15 +18,15 @@ from assistant.embed import CachedEmbed, Embedder
 from assistant.ingest import IngestReport
 from assistant.settings import Settings
 from assistant.verify import SupportJudge
+from evals.gnad import GNAD_CSV, SOURCE, write_gnad_jsonl
 from evals.gold import GoldQuestion
 from evals.metrics import CitationGrader, QuestionResult, grade
 
 EVALS_DIR = Path(__file__).resolve().parent
 REPO_CORPUS = EVALS_DIR.parent / "corpus"
-DISTRACTORS_CSV = EVALS_DIR / "data" / "10kgnad" / "test.csv"
-DISTRACTOR_SOURCE = "DER STANDARD (10kGNAD)"
+DISTRACTORS_CSV = GNAD_CSV
+DISTRACTOR_SOURCE = SOURCE
 DEFAULT_DATA_DIR = Path.home() / ".cache" / "assistant" / "evals"
-_FIRST_SENTENCE = re.compile(r"^(.{20,200}?[.!?])(?=\s+[A-ZÄÖÜ„\"])")
 
 Progress = Callable[[str], None]
 
@@ -42,30 +39,11 @@ def spread(items: Sequence[Any], limit: int | None) -> list[Any]:
     return [items[int(i * step)] for i in range(limit)]
 
 
-def headline(text: str) -> str:
-    """The first sentence as title, at most ~120 characters (10kGNAD runs headline and body together)."""
-    match = _FIRST_SENTENCE.match(text.strip())
-    title = match.group(1) if match else text.strip()
-    if len(title) > 120:
-        title = title[:120].rsplit(" ", 1)[0] + " …"
-    return title
-
-
 def write_distractors(csv_path: Path, out_path: Path) -> Path:
-    """10kGNAD's ``<section>;<text>`` rows as an articles .jsonl; rewritten only when the csv is newer."""
+    """The 10kGNAD csv as an articles .jsonl; rewritten only when the csv is newer."""
     if out_path.exists() and out_path.stat().st_mtime >= csv_path.stat().st_mtime:
         return out_path
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out_path.with_suffix(".tmp")
-    with csv_path.open(encoding="utf-8", newline="") as f, tmp.open("w", encoding="utf-8") as out:
-        for number, row in enumerate(csv.reader(f, delimiter=";", quotechar="'"), start=1):
-            if len(row) < 2 or not row[1].strip():
-                continue
-            text = row[1].strip()
-            out.write(json.dumps({"id": f"10kgnad-{number:04d}", "title": headline(text), "text": text,
-                                  "source": DISTRACTOR_SOURCE, "section": row[0]}, ensure_ascii=False) + "\n")
-    tmp.replace(out_path)
-    return out_path
+    return write_gnad_jsonl(out_path, csv_path=csv_path)
 
 
 @dataclass

@@ -35,7 +35,7 @@ def free_port() -> int:
 @pytest.fixture(scope="session")
 def embedder() -> Embedder:
     s = Settings()
-    return Embedder(s.embed_model, s.models_dir, s.max_seq_length, s.embed_batch_size)
+    return Embedder.from_settings(s)
 
 
 @pytest.fixture

@@ -9,7 +9,18 @@ import pytest
 
 from assistant.embed import CachedEmbed, Embedder
 from assistant.verify import SupportJudge
-from evals.judge import GRID, Judged, Label, agreement, evaluate_judge, judge_report, judge_table, load_labels, tune
+from evals.judge import (
+    GRID,
+    Judged,
+    Label,
+    agreement,
+    evaluate_judge,
+    judge_all,
+    judge_report,
+    judge_table,
+    load_labels,
+    tune,
+)
 
 
 def judged(item_id: str, label: bool, predicted: bool, kind: str = "paraphrase", lang: str = "de") -> Judged:
@@ -32,6 +43,7 @@ def test_agreement_without_positives_has_no_precision() -> None:
 def test_halves_split_by_id_parity_and_report_lists_disagreements() -> None:
     assert Label("s002", "", "", True, "de", "x").half == "tune"
     assert Label("s013", "", "", True, "de", "x").half == "held_out"
+    assert Label("s013", "", "", True, "de", "x", split="tune").half == "tune"
     report = judge_report([judged("s002", True, True), judged("s003", False, True, "negation", "en")], 1.0)
     assert report["tune"]["n"] == 1 and report["held_out"]["n"] == 1
     assert report["by_kind"]["negation"]["accuracy"] == 0.0
@@ -42,7 +54,10 @@ def test_halves_split_by_id_parity_and_report_lists_disagreements() -> None:
 
 def test_shipped_labels_load(tmp_path: Path) -> None:
     labels = load_labels()
-    assert len(labels) == 89
+    assert len(labels) >= 300 and sum(lab.adversarial for lab in labels) >= 100
+    assert {lab.lang for lab in labels} == {"de", "en"}
+    held = [lab for lab in labels if lab.half == "held_out"]
+    assert len(held) == len(labels) // 3 and sum(lab.adversarial for lab in held) >= 30
     assert {lab.kind for lab in labels} >= {"translation", "negation", "wrong_entity", "partial"}
     broken = tmp_path / "labels.jsonl"
     broken.write_text(json.dumps({"id": "s1", "claim": "c"}) + "\n")
@@ -51,10 +66,18 @@ def test_shipped_labels_load(tmp_path: Path) -> None:
 
 
 def test_real_judge_agrees_with_the_hand_labels(embedder: Embedder) -> None:
-    report = evaluate_judge(SupportJudge(embed=CachedEmbed(embedder.embed_texts)))
+    """Regression floors, not the targets: the issue's targets (held-out agreement >= 0.95 and no
+    adversarial pair judged supported) are not met yet; the printed table says by how much."""
+    judge = SupportJudge(embed=CachedEmbed(embedder.embed_texts))
+    report = evaluate_judge(judge)
     print("\n" + judge_table(report))
-    assert report["all"]["accuracy"] >= 0.90
-    assert report["held_out"]["accuracy"] >= 0.85  # thresholds were chosen on the other half
+    # the first 89 labels (no adversarial swaps) are where the judge was built: it stays at 0.90 there
+    first = [j for j in judge_all(judge, load_labels()) if int(j.item.id[1:]) <= 89]
+    assert agreement(first)["accuracy"] >= 0.90
+    # measured 2026-12-04 on 364 labels: all 0.802, held-out 0.769, 46 of 148 adversarial judged supported
+    assert report["all"]["accuracy"] >= 0.78
+    assert report["held_out"]["agreement"] >= 0.74
+    assert report["adversarial_supported"] <= 48
 
 
 def test_threshold_search_uses_only_the_tune_half() -> None:

@@ -8,7 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from evals.run import DISTRACTOR_SOURCE, headline, write_distractors
+from evals.gnad import headline
+from evals.run import DISTRACTOR_SOURCE, write_distractors
 
 REPO = Path(__file__).resolve().parent.parent
 EXE = Path(sys.executable).parent / "assistant"

@@ -61,3 +61,15 @@ def test_a_count_of_something_else_is_no_answer(default_assistant: Assistant) ->
     answer = default_assistant.ask("Wie viele Haubitzen will Südkorea an die Ukraine liefern?")
     assert answer.abstained and "Haubitzen" in answer.gate["missing"]
     assert not default_assistant.ask("Wie viele nordkoreanische Soldaten sind laut Pentagon in Kursk?").abstained
+
+
+def test_word_vectors_match_translations_not_other_entities(default_assistant: Assistant) -> None:
+    """Question and article words are embedded alike, so a translation is closer than a swapped entity."""
+    from assistant.settings import Settings
+
+    words = ["dangerous", "gefährlichen", "ambassador", "Botschafter", "Belarusian", "nordkoreanische",
+             "party", "Präsident"]
+    v = default_assistant.embedder.embed_words(words)
+    threshold = Settings().word_similarity
+    assert float(v[0] @ v[1]) >= threshold and float(v[2] @ v[3]) >= threshold
+    assert float(v[4] @ v[5]) < threshold and float(v[6] @ v[7]) < threshold

@@ -15,7 +15,6 @@ small write batches so that each kill point falls early; ``-m slow`` runs all 1,
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import random
@@ -29,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import CORPUS, EVALS
+from conftest import CORPUS
 
 from assistant import Assistant, Settings
 from assistant.chunking import chunk_article
@@ -37,8 +36,8 @@ from assistant.corpus import load_articles
 from assistant.embed import Embedder
 from assistant.lexical import LexicalIndex
 from assistant.verify_index import verify_index
+from evals.gnad import write_gnad_jsonl
 
-GNAD = EVALS / "data" / "10kgnad" / "test.csv"
 # EmbeddingGemma costs ~0.7 CPU-seconds a chunk here, so CI takes the 80 shortest articles (~90 chunks with the
 # default corpus, ~3 minutes on an idle 2-core machine); ASSISTANT_TEST_CRASH_ARTICLES=150 for the brief's size
 CI_ARTICLES = int(os.environ.get("ASSISTANT_TEST_CRASH_ARTICLES", "80"))
@@ -63,17 +62,7 @@ print(json.dumps({"added": report.added, "unchanged": report.unchanged, "recover
 
 
 def gnad_jsonl(path: Path, limit: int | None = None, shortest: bool = False) -> Path:
-    """10kGNAD test.csv as .jsonl articles (id, title = first sentence, text)."""
-    with GNAD.open(encoding="utf-8", newline="") as f:
-        rows = list(enumerate(csv.reader(f, delimiter=";", quotechar="'")))
-    if shortest:
-        rows.sort(key=lambda r: (len(r[1][1]), r[0]))
-    with path.open("w", encoding="utf-8") as out:
-        for number, (section, text) in rows[:limit]:
-            title = text.split(". ", 1)[0][:120]
-            out.write(json.dumps({"id": f"gnad-{number:04d}", "title": title, "text": text,
-                                  "source": f"DER STANDARD ({section})"}, ensure_ascii=False) + "\n")
-    return path
+    return write_gnad_jsonl(path, limit, shortest)
 
 
 @dataclass(frozen=True)

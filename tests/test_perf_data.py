@@ -6,14 +6,8 @@ import json
 from pathlib import Path
 
 from assistant.corpus import load_articles
-from evals.perf.data import (
-    answerable_gold_questions,
-    gnad_rows,
-    questions,
-    synthetic_articles,
-    write_gnad_jsonl,
-    write_jsonl,
-)
+from evals.gnad import gnad_rows, write_gnad_jsonl
+from evals.perf.data import answerable_gold_questions, questions, synthetic_articles, write_jsonl
 
 
 def test_gnad_jsonl_loads_every_article(tmp_path: Path) -> None:
@@ -21,6 +15,7 @@ def test_gnad_jsonl_loads_every_article(tmp_path: Path) -> None:
     records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     assert len(records) == len(gnad_rows()) == 1028
     assert all(r["id"] and r["title"] and r["text"] for r in records)
+    assert records[0]["id"] == "10kgnad-0001"  # the 1-based csv row, as evals/answerability.jsonl cites it
     articles, problems = load_articles([path])
     assert problems == []
     assert len(articles) == 1028

@@ -32,7 +32,7 @@ def settings_for(data_dir: Path, **overrides: Any) -> Settings:
 def load_embedder() -> tuple[Embedder, float]:
     s = Settings()
     started = time.perf_counter()
-    embedder = Embedder(s.embed_model, s.models_dir, s.max_seq_length, s.embed_batch_size)
+    embedder = Embedder.from_settings(s)
     return embedder, time.perf_counter() - started
 
 

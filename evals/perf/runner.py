@@ -16,7 +16,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from evals.perf.data import CORPUS, write_gnad_jsonl
+from evals.gnad import write_gnad_jsonl
+from evals.perf.data import CORPUS
 from evals.perf.worker import PREFIX
 
 WORK = Path.home() / ".cache" / "assistant" / "bench" / "work"
