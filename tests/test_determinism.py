@@ -1,10 +1,12 @@
 """Same code, same data, same machine: the same index, the same answers (issue: CI flipped on noise).
 
 Two fresh processes, with different hash seeds and thread counts, ingest the default corpus into
-fresh folders and answer the same questions. Chunk and sentence vectors must be bit-identical
-(``CHUNK_TOLERANCE`` is 0); query-side vectors may differ by float rounding between batch shapes
-(``QUERY_TOLERANCE``, a millionth of a cosine, far below any threshold's resolution), and the
-answers, their citations and the gate's signals must be identical.
+fresh folders and answer the same questions. Within one process a chunk's vectors are
+bit-identical whatever it is batched with (``CHUNK_TOLERANCE`` is 0). Across thread counts a
+reduction may round one component differently (1.2e-7 measured), and query-side vectors differ by
+float rounding between batch shapes: ``TOLERANCE`` (1e-6, a millionth of a cosine, far below the
+resolution any threshold works at) bounds both. Answers, citations and quoted evidence must be
+identical; scores and gate signals may differ only within rounding.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from assistant.embed import Embedder
 from tests.conftest import CORPUS, REPO
 
 CHUNK_TOLERANCE = 0.0
-QUERY_TOLERANCE = 1e-6
+TOLERANCE = 1e-6
+SCORE_TOLERANCE = 2e-4  # gate signals are rounded to 4 decimals: a 1e-7 shift can cross a rounding edge
 QUESTIONS = [
     "Wie viele nordkoreanische Soldaten sind laut Pentagon in die Region Kursk gelangt?",
     "Apart from the NATO states, which country is alarmed and considering arms deliveries to Kyiv?",
@@ -68,11 +71,19 @@ def test_two_fresh_ingests_give_identical_vectors_and_answers(tmp_path: Path) ->
     assert first["chunks"].keys() == second["chunks"].keys() and first["chunks"]
     for chunk_id, vec in first["chunks"].items():
         diff = np.abs(np.array(vec) - np.array(second["chunks"][chunk_id])).max()
-        assert diff <= CHUNK_TOLERANCE, f"chunk {chunk_id} differs by {diff}"
+        assert diff <= TOLERANCE, f"chunk {chunk_id} differs by {diff}"
         for a, b in zip(first["sentences"][chunk_id], second["sentences"][chunk_id], strict=True):
-            assert np.abs(np.array(a) - np.array(b)).max() <= CHUNK_TOLERANCE
+            assert np.abs(np.array(a) - np.array(b)).max() <= TOLERANCE
     for question, a, b in zip(QUESTIONS, first["answers"], second["answers"], strict=True):
-        assert a == b, f"answers differ for {question!r}"
+        assert (a["text"], a["abstained"], a["citations"]) == (b["text"], b["abstained"], b["citations"]), question
+        assert [e[:2] for e in a["evidence"]] == [e[:2] for e in b["evidence"]], question
+        assert all(abs(x[2] - y[2]) <= SCORE_TOLERANCE for x, y in zip(a["evidence"], b["evidence"], strict=True))
+        assert a["gate"].keys() == b["gate"].keys(), question
+        for key, value in a["gate"].items():
+            if isinstance(value, float):
+                assert abs(value - b["gate"][key]) <= SCORE_TOLERANCE, (question, key)
+            else:
+                assert value == b["gate"][key], (question, key)
 
 
 def test_a_vector_does_not_depend_on_its_batch(embedder: Embedder) -> None:
@@ -82,8 +93,8 @@ def test_a_vector_does_not_depend_on_its_batch(embedder: Embedder) -> None:
     alone = np.stack([embedder.embed_queries([w])[0] for w in words])
     together = embedder.embed_queries(words)
     reversed_ = embedder.embed_queries(words[::-1])[::-1]
-    assert np.abs(alone - together).max() <= QUERY_TOLERANCE
-    assert np.abs(together - reversed_).max() <= QUERY_TOLERANCE
+    assert np.abs(alone - together).max() <= TOLERANCE
+    assert np.abs(together - reversed_).max() <= TOLERANCE
 
 
 def test_a_chunk_vector_does_not_depend_on_what_is_ingested_with_it(embedder: Embedder) -> None:
