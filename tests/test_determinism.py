@@ -5,8 +5,9 @@ fresh folders and answer the same questions. Within one process a chunk's vector
 bit-identical whatever it is batched with (``CHUNK_TOLERANCE`` is 0). Across thread counts a
 reduction may round one component differently (1.2e-7 measured), and query-side vectors differ by
 float rounding between batch shapes: ``TOLERANCE`` (1e-6, a millionth of a cosine, far below the
-resolution any threshold works at) bounds both. Answers, citations and quoted evidence must be
-identical; scores and gate signals may differ only within rounding.
+resolution any threshold works at) bounds both. Sentence vectors are stored in float16, where such
+a difference can cross a rounding edge: they may differ by one float16 step. Answers, citations and
+quoted evidence must be identical; scores and gate signals may differ only within rounding.
 """
 
 from __future__ import annotations
@@ -73,7 +74,8 @@ def test_two_fresh_ingests_give_identical_vectors_and_answers(tmp_path: Path) ->
         diff = np.abs(np.array(vec) - np.array(second["chunks"][chunk_id])).max()
         assert diff <= TOLERANCE, f"chunk {chunk_id} differs by {diff}"
         for a, b in zip(first["sentences"][chunk_id], second["sentences"][chunk_id], strict=True):
-            assert np.abs(np.array(a) - np.array(b)).max() <= TOLERANCE
+            step = np.spacing(np.abs(np.array(a, dtype=np.float16))).astype(np.float64)
+            assert np.all(np.abs(np.array(a) - np.array(b)) <= step + TOLERANCE), f"chunk {chunk_id} sentence"
     for question, a, b in zip(QUESTIONS, first["answers"], second["answers"], strict=True):
         assert (a["text"], a["abstained"], a["citations"]) == (b["text"], b["abstained"], b["citations"]), question
         assert [e[:2] for e in a["evidence"]] == [e[:2] for e in b["evidence"]], question

@@ -87,6 +87,6 @@ def test_threshold_search_uses_only_the_tune_half() -> None:
     assert all(result["thresholds"][k] in GRID[k] for k in GRID)
     assert result["combinations"] == 5 * 7 * 5 * 3 * 5
     # relabelling the held-out half cannot change what is chosen
-    flipped = [Label(i.id, i.claim, i.passage, not i.label, i.lang, i.kind) if i.half == "held_out" else i
+    flipped = [Label(i.id, i.claim, i.passage, not i.label, i.lang, i.kind, i.split) if i.half == "held_out" else i
                for i in labels]
     assert tune(SupportJudge(), flipped) == result
