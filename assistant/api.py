@@ -11,20 +11,23 @@ from pathlib import Path
 import numpy as np
 from llama_index.core.llms import LLM
 
+from assistant.align import Alignment, ConstraintAligner
 from assistant.answer import Composed, Composer, select_evidence, to_citation
+from assistant.constraints import question_constraints
 from assistant.corpus import SURROGATE
 from assistant.coverage import TermCoverage
 from assistant.embed import CachedEmbed, Embedder
 from assistant.followup import QuestionRewriter
-from assistant.gate import AnswerGate
+from assistant.gate import AnswerGate, GateDecision
 from assistant.ingest import Ingestor, IngestReport, Progress
+from assistant.injection import strip_markup
 from assistant.language import detect_language, message
 from assistant.llm import make_llm
-from assistant.retrieve import EvidenceScorer, HybridRetriever
-from assistant.schema import Answer, Citation, QuestionError, TextDelta
+from assistant.retrieve import Evidence, EvidenceScorer, HybridRetriever
+from assistant.schema import Answer, Citation, NearMiss, QuestionError, TextDelta
 from assistant.settings import Settings
 from assistant.store import DocumentInfo, Store
-from assistant.verify import SupportJudge
+from assistant.verify import MARKER, SupportJudge
 
 History = Sequence[tuple[str, str]]
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -71,6 +74,7 @@ class Assistant:
         if self._coverage is None:
             embedder, lexical = self.embedder, self.store.lexical
             self._coverage = TermCoverage(embedder.embed_words, lexical.idf, self.settings.word_similarity)
+        self._coverage.min_similarity = self.settings.word_similarity  # settings may change between questions
         return self._coverage
 
     def judge(self) -> SupportJudge:
@@ -131,22 +135,15 @@ class Assistant:
             yield message(lang, "empty_index")
             yield Answer(message(lang, "empty_index"), [], True, cleaned, lang, cleaned, backend)
             return
-        rewritten = QuestionRewriter(self.llm).run(cleaned, list(history or []))
-        timings["rewrite"] = _ms(started)
-        query_vector = self._query_vector(cleaned, rewritten)
-        candidates = self.retriever.candidates_for(rewritten, query_vector)
-        evidence = EvidenceScorer().run(rewritten, query_vector, candidates, self.store)
+        rewritten, evidence = self.retrieve(cleaned, history)
         timings["retrieve"] = _ms(started)
-        chosen = select_evidence(evidence, self.settings.max_citations, CITATION_MARGIN)
-        # the gate judges the question as asked: the attached context is not what must be answered
-        decision = AnswerGate(self.settings.abstain_threshold, self.settings.min_coverage,
-                              self.term_coverage).run(cleaned, chosen)
+        chosen, decision, nearest = self.choose(cleaned, lang, evidence)
         closest = [to_citation(e, i + 1) for i, e in enumerate(evidence[:8])]
         if not decision.answer:
             text = message(lang, "abstain")
             yield text
             yield Answer(text, [], True, cleaned, lang, rewritten, backend, closest, [decision.reason],
-                         {**timings, "total": _ms(started)}, decision.features())
+                         {**timings, "total": _ms(started)}, decision.features(), nearest=nearest)
             return
         composer = Composer(self.llm, self.judge())
         composed: Composed | None = None
@@ -161,6 +158,50 @@ class Assistant:
         yield Answer(composed.text, composed.citations, False, cleaned, lang, rewritten, backend, closest,
                      [decision.reason, *composed.notes], timings, decision.features(), composed.fallback)
 
+    def retrieve(self, question: str, history: History | None = None) -> tuple[str, list[Evidence]]:
+        """The standalone question and its evidence sentences, best first (``question`` already checked)."""
+        rewritten = QuestionRewriter(self.llm).run(question, list(history or []))
+        query_vector = self._query_vector(question, rewritten)
+        candidates = self.retriever.candidates_for(rewritten, query_vector)
+        return rewritten, EvidenceScorer().run(rewritten, query_vector, candidates, self.store)
+
+    def choose(self, question: str, lang: str, evidence: Sequence[Evidence]
+               ) -> tuple[list[Evidence], GateDecision, NearMiss | None]:
+        """The evidence to cite and whether it answers the question as asked.
+
+        Evidence about another country, year or month than the question's (a conflict, ``align.py``)
+        is never cited, and the cited evidence together must meet every place, date and name the
+        question pins down. When the best evidence would have passed the gate but misses or
+        contradicts one of them, the reply abstains and says what the articles do say instead."""
+        s = self.settings
+        gate = AnswerGate(s.abstain_threshold, s.min_coverage, self.term_coverage)
+        if not evidence:
+            return [], gate.run(question, []), None
+        coverage = self.term_coverage
+        aligner = ConstraintAligner(question, question_constraints(question, lang), coverage.similar,
+                                    lambda ours, theirs: coverage.any_close(ours, theirs, s.name_similarity))
+        top = evidence[0].score if evidence else 0.0
+        pool = [e for e in evidence if e.score >= top - s.constraint_margin]
+        alignments = {id(e): aligner.run(e) for e in pool}
+        usable = [e for e in pool if not alignments[id(e)].excludes]
+        chosen = select_evidence(usable, s.max_citations, CITATION_MARGIN)
+        unmet = aligner.unmet(chosen)
+        if not unmet:
+            decision = gate.run(question, chosen)
+            if decision.answer or alignments[id(evidence[0])].ok:
+                return chosen, decision, None
+        best = evidence[0]
+        alignment = alignments[id(best)]
+        if alignment.ok:  # the best sentence is fine alone, but the cited set misses a constraint
+            alignment = Alignment("missing", unmet[0])
+        unconstrained = gate.run(question, select_evidence(evidence, s.max_citations, CITATION_MARGIN))
+        reason = alignment.reason() if unconstrained.answer else f"{unconstrained.reason}; {alignment.reason()}"
+        refused = GateDecision(False, reason, unconstrained.score, unconstrained.coverage, unconstrained.kind,
+                               unconstrained.kind_found, unconstrained.missing)
+        # a near miss only where the evidence is on point but for the constraint: most question words in it
+        on_point = unconstrained.answer and unconstrained.coverage >= s.near_miss_coverage
+        return [], refused, near_miss(lang, best, alignment) if on_point else None
+
     def _query_vector(self, question: str, rewritten: str) -> np.ndarray:
         """For a follow-up, the question itself weighs as much as the context attached to it."""
         if rewritten == question:
@@ -171,6 +212,15 @@ class Assistant:
 
     def close(self) -> None:
         self.store.close()
+
+
+def near_miss(lang: str, evidence: Evidence, alignment: Alignment) -> NearMiss:
+    assert alignment.constraint is not None
+    quote = strip_markup(MARKER.sub("", evidence.text)).strip()
+    key = "near_conflict" if alignment.status == "conflict" else "near_missing"
+    text = message(lang, key, asked=alignment.constraint.text, found=alignment.found, quote=quote)
+    return NearMiss(text, alignment.reason(), alignment.status, alignment.constraint.text, alignment.found,
+                    to_citation(evidence, 1))
 
 
 def _ms(started: float) -> float:

@@ -9,87 +9,29 @@ checks catch such near misses generically, in German and English, without a mode
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from dataclasses import dataclass, field
 
+from assistant.gazetteer import bound_nouns, is_time_key, mentions
 from assistant.lexical import tokenize
-
-# countries with their people, adjectives, capitals and seats of power, German and English;
-# two-word aliases are written with "+" so the list stays one string per country
-_PLACES = {
-    "KP": "nordkorea nordkoreanisch nordkoreaner north+korea north+korean pjöngjang pyongyang "
-          "demokratische+volksrepublik+korea volksrepublik+korea democratic+people's+republic+of+korea",
-    "KR": "südkorea südkoreanisch südkoreaner south+korea south+korean seoul republik+korea republic+of+korea",
-    "RU": "russland russisch russe russen russia russian russians moskau moscow kreml kremlin",
-    "UA": "ukraine ukrainisch ukrainer ukrainian ukrainians kiew kyiv kiev",
-    "US": "usa us-amerikanisch amerikanisch amerikaner american americans vereinigte+staaten united+states "
-          "washington weißes+haus white+house pentagon",
-    "CN": "china chinesisch chinese peking beijing",
-    "JP": "japan japanisch japaner japanese tokio tokyo",
-    "DE": "deutschland deutsch deutsche germany german germans berlin",
-    "FR": "frankreich französisch franzose france french paris",
-    "GB": "großbritannien britisch brite briten britain british london",
-    "AT": "österreich österreichisch austria austrian wien vienna",
-    "CH": "schweiz schweizer switzerland swiss",
-    "IT": "italien italienisch italy italian rom rome",
-    "PL": "polen polnisch poland polish warschau warsaw",
-    "TR": "türkei türkisch turkey turkish ankara",
-    "IR": "iran iranisch iranian teheran tehran",
-    "IL": "israel israelisch israeli jerusalem",
-    "IN": "indien indisch india indian neu-delhi new+delhi",
-    "BY": "belarus weißrussland belarussisch belarusian minsk",
-    "EU": "europäische+union european+union brüssel brussels",
-    "NATO": "nato",
-    "UN": "uno vereinte+nationen united+nations",
-}
-# short names only count as written: "US" is a country, "us" a pronoun; "Mai" a month, "mai" nothing
-_ABBREVIATIONS = {"US": "US", "USA": "US", "UN": "UN", "UNO": "UN", "EU": "EU", "UK": "GB", "NATO": "NATO",
-                  "Mai": "month5"}
-MONTHS = ("januar january jänner", "februar february", "märz march", "april", "mai may", "juni june",
-           "juli july", "august", "september", "oktober october", "november", "dezember december")
-DAYS = ("montag monday", "dienstag tuesday", "mittwoch wednesday", "donnerstag thursday", "freitag friday",
-         "samstag sonnabend saturday", "sonntag sunday")
-_INFLECTION = r"(?:e|en|er|es|em|n|s|ns|ern|'s|’s)?"
-
-
-@lru_cache(maxsize=1)
-def _aliases() -> tuple[tuple[re.Pattern[str], str], ...]:
-    pairs = [(alias.replace("+", " "), key) for key, words in _PLACES.items() for alias in words.split()]
-    pairs += [(w, f"month{i + 1}") for i, words in enumerate(MONTHS) for w in words.split()]
-    pairs += [(w, f"day{i + 1}") for i, words in enumerate(DAYS) for w in words.split()]
-    # longest first, so "north korea" is taken before "korea" could be
-    table = [(re.compile(rf"(?<!\w){re.escape(a)}{_INFLECTION}(?!\w)", re.I), key)
-             for a, key in sorted(pairs, key=lambda p: -len(p[0])) if len(a) > 3]
-    table += [(re.compile(rf"(?<!\w){abbr}(?!\w)"), key) for abbr, key in _ABBREVIATIONS.items()]
-    return tuple(table)
 
 
 def is_date_key(key: str) -> bool:
-    return key.startswith(("month", "day"))
+    return is_time_key(key)
 
 
 def entities(text: str) -> tuple[set[str], str]:
-    """Country, month and weekday keys named in the text, and the text with those mentions blanked."""
-    found: set[str] = set()
-    for pattern, key in _aliases():
-        def take(match: re.Match[str], key: str = key) -> str:
-            found.add(key)
-            return " " * len(match.group())
-        text = pattern.sub(take, text)
-    return found, text
-
-
-_ADJECTIVE_NOUN = re.compile(r"(?<!\w)([a-zäöüß]+isch(?:e|en|er|es|em)?)\s+([A-ZÄÖÜ][\wäöüß]+)")
+    """Country, month and weekday keys named in the text (``gazetteer``), and the text with those mentions blanked."""
+    found = mentions(text)
+    chars = list(text)
+    for m in found:
+        chars[m.start: m.end] = " " * (m.end - m.start)
+    return {m.key for m in found}, "".join(chars)
 
 
 def bindings(text: str) -> set[tuple[str, str]]:
-    """(country, noun stem) for a nationality adjective before its noun: ``russische Truppen``."""
-    out = set()
-    for match in _ADJECTIVE_NOUN.finditer(text):
-        keys, _ = entities(match.group(1))
-        stems = tokenize(match.group(2))
-        if len(keys) == 1 and stems:
-            out.add((next(iter(keys)), stems[0]))
-    return out
+    """(country, noun stem) for a place bound to a noun: ``russische Truppen``, ``troops from Russia``."""
+    return {(m.key, tokenize(noun)[0]) for m in mentions(text) if not is_time_key(m.key)
+            for noun in bound_nouns(text, m.text, m.start)}
 
 
 def binding_clashes(claim: str, passage: str) -> list[str]:
@@ -145,3 +87,44 @@ def compound_in(stem: str, passage_lower: str) -> bool:
         if (left in passage_lower or (left.endswith("s") and left[:-1] in passage_lower)) and right in passage_lower:
             return True
     return False
+
+
+@dataclass(frozen=True)
+class Searchable:
+    """A passage prepared for name lookups: lowercased, stemmed and spelling-folded once."""
+
+    text: str
+    lower: str = field(init=False)
+    stems: frozenset[str] = field(init=False)
+    folded: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        lower = self.text.lower()
+        object.__setattr__(self, "lower", lower)
+        object.__setattr__(self, "stems", frozenset(tokenize(self.text)))
+        object.__setattr__(self, "folded", frozenset(fold(w) for w in re.findall(r"\w+", lower)))
+
+
+def word_found(word: str, passage: Searchable) -> bool:
+    """A name's word in the passage: as written, inflected, inside a compound ("Kursk" ~ "Kursk-Region",
+    "Pentagon" ~ "Pentagons") or in the other language's spelling ("Kharkiv" ~ "Charkiw")."""
+    word = word.removesuffix("'s").removesuffix("’s")
+    if word.lower() in passage.lower:
+        return True
+    stems = [s for s in tokenize(word) if not s[0].isdigit()]
+    if not stems or all(s in passage.stems or (len(s) >= 4 and s in passage.lower) or compound_in(s, passage.lower)
+                        for s in stems):
+        return True
+    folded = fold(word)
+    limit = 1 + len(folded) // 8
+    return len(folded) >= 5 and any(edit_distance(folded, w, limit) <= limit for w in passage.folded)
+
+
+def name_words(name: str) -> list[str]:
+    return [w for w in re.findall(r"[^\W\d_][\w'’]*|\d+\w*", name) if len(w) >= 3]
+
+
+def name_found(name: str, passage: Searchable) -> bool:
+    """Whether the passage names the same one: a question may give the full name and the passage the surname."""
+    words = name_words(name)
+    return not words or any(word_found(w, passage) for w in words)

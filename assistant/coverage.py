@@ -83,6 +83,18 @@ class TermCoverage:
             self._cache.move_to_end(w)
         return np.stack([self._cache[w] for w in words])
 
+    def similar(self, a: str, b: str) -> bool:
+        """Whether two words are close enough to count as one (a translation, an inflection)."""
+        return self.any_close([a], [b], self.min_similarity)
+
+    def any_close(self, ours: Sequence[str], theirs: Sequence[str], at_least: float) -> bool:
+        """Whether a word of one list is at least this close to a word of the other; one batch."""
+        ours, theirs = list(dict.fromkeys(ours)), list(dict.fromkeys(theirs))
+        if not ours or not theirs:
+            return False
+        vectors = self._vectors([*ours, *theirs])
+        return bool((vectors[: len(ours)] @ vectors[len(ours):].T).max() >= at_least)
+
     def run(self, question: str, evidence_texts: Sequence[str]) -> CoverageResult:
         words = salient_words(question)
         if not words:

@@ -14,8 +14,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.claim_checks import DAYS, MONTHS
 from assistant.coverage import TermCoverage
+from assistant.gazetteer import DAYS, MONTHS
 from assistant.lexical import _STOP
 from assistant.retrieve import Evidence
 

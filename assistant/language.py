@@ -26,6 +26,9 @@ MESSAGES = {
         "no_text": "Die Frage enthält keine Wörter.",
         "empty_index": "Der Index ist leer: Bitte zuerst Artikel aufnehmen (assistant ingest PFAD).",
         "quoted": "",
+        "near_conflict": "Zu „{asked}“ steht nichts in den Artikeln; die nächste Stelle handelt von „{found}“: "
+                         "{quote} [1]",
+        "near_missing": "Zu „{asked}“ steht nichts in den Artikeln. Am nächsten kommt: {quote} [1]",
     },
     "en": {
         "abstain": "The articles do not say.",
@@ -35,6 +38,9 @@ MESSAGES = {
         "no_text": "The question contains no words.",
         "empty_index": "The index is empty: ingest articles first (assistant ingest PATH).",
         "quoted": "The articles say (quoted in their language): ",
+        "near_conflict": "The articles say nothing about “{asked}”; the closest passage is about “{found}” "
+                         "instead: “{quote}” [1]",
+        "near_missing": "The articles say nothing about “{asked}”. The closest passage: “{quote}” [1]",
     },
 }
 

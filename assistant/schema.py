@@ -30,6 +30,22 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class NearMiss:
+    """What the articles say instead, when they are on point except for what the question pins
+    down: another country, year or person (``status`` "conflict") or none at all ("missing")."""
+
+    text: str  # the reply, in the question's language, with its [1]
+    reason: str
+    status: str
+    asked: str  # the question's constraint, as written there
+    found: str  # what the passage has in its place ("" when it has nothing)
+    citation: Citation
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
 class Answer:
     text: str
     citations: list[Citation]
@@ -43,10 +59,12 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     gate: dict[str, Any] = field(default_factory=dict)  # the answerability signals behind `abstained`
     fallback: bool = False  # an LLM backend's text was rejected or failed: the extractive answer stands
+    nearest: NearMiss | None = None  # set only when abstained: what the articles say instead
 
     def to_dict(self, full: bool = False) -> dict[str, Any]:
         out: dict[str, Any] = {"text": self.text, "abstained": self.abstained,
-                               "citations": [c.to_dict() for c in self.citations]}
+                               "citations": [c.to_dict() for c in self.citations],
+                               "nearest": self.nearest.to_dict() if self.nearest else None}
         if full:
             out.update(question=self.question, language=self.language, rewritten_question=self.rewritten_question,
                        backend=self.backend, evidence=[c.to_dict() for c in self.evidence], notes=self.notes,

@@ -49,6 +49,12 @@ class Settings(BaseSettings):
     max_citations: int = 3
     abstain_threshold: float = 0.20
     min_coverage: float = 0.25
+    # evidence this close to the best may stand in for it when the best is about another place, year or name
+    constraint_margin: float = 0.15
+    # a near miss is shown only when the evidence covers this share of the question's words (gate coverage)
+    near_miss_coverage: float = 0.5
+    # a word of an English name may meet its German translation this close, never another name (align.py)
+    name_similarity: float = 0.75
     # a question word is covered by an article word whose vector is at least this close (coverage.py)
     word_similarity: float = 0.60
 

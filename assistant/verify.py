@@ -16,7 +16,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.chunking import split_sentences
-from assistant.claim_checks import binding_clashes, compound_in, edit_distance, entities, fold, is_date_key, negated
+from assistant.claim_checks import (
+    Searchable,
+    binding_clashes,
+    compound_in,
+    entities,
+    is_date_key,
+    name_words,
+    negated,
+    word_found,
+)
+from assistant.constraints import names as name_runs
 from assistant.language import detect_language
 from assistant.lexical import normalize_number, tokenize
 
@@ -84,20 +94,6 @@ def names(text: str) -> set[str]:
     return found
 
 
-def _name_in(name: str, passage_lower: str, passage_stems: set[str], passage_folded: set[str]) -> bool:
-    if name.lower() in passage_lower:
-        return True
-    # inflected or compounded forms: "Pentagon" ~ "Pentagons", "Kursk" ~ "Kursk-Region"
-    stems = [s for s in tokenize(name) if not s[0].isdigit()]
-    if not stems or all(s in passage_stems or (len(s) >= 4 and s in passage_lower) or compound_in(s, passage_lower)
-                        for s in stems):
-        return True
-    # the other language's spelling: "Kharkiv" ~ "Charkiw", "President" ~ "Präsident"
-    folded = fold(name)
-    limit = 1 + len(folded) // 8
-    return len(folded) >= 5 and any(edit_distance(folded, w, limit) <= limit for w in passage_folded)
-
-
 def _capitalised(text: str) -> list[str]:
     """Capitalised words after a sentence's first word: names, and in German also nouns."""
     out = []
@@ -163,12 +159,18 @@ class SupportJudge:
         clashes = binding_clashes(claim, joined)
         if clashes:
             return SupportFeatures(failure=f"attributes given to another country in the passage: {clashes}")
-        lower = joined.lower()
-        stems = set(tokenize(joined))
-        folded = {fold(w) for w in re.findall(r"\w+", lower)}
-        missing = [w for w in _capitalised(claim_rest) if not _name_in(w, lower, stems, folded)]
-        missing += sorted(claim_keys - passage_keys)
+        searchable = Searchable(joined)
+        lower, stems = searchable.lower, searchable.stems
         claim_stems = set(tokenize(claim))
+        if not claim_stems:
+            return SupportFeatures(failure="no content words")
+        # a full name must be the passage's: another person's surname is no paraphrase
+        for name in name_runs(claim_rest, detect_language(claim)):
+            words = name_words(name)
+            if len(words) >= 2 and not word_found(words[-1], searchable):
+                return SupportFeatures(failure=f"a name the passage does not give: {name}")
+        missing = [w for w in _capitalised(claim_rest) if not word_found(w, searchable)]
+        missing += sorted(claim_keys - passage_keys)
         covered = [t for t in claim_stems if t in stems or (len(t) >= 4 and not t[0].isdigit() and t in lower)
                    or compound_in(t, lower)]
         coverage = len(covered) / len(claim_stems) if claim_stems else 1.0

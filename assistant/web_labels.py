@@ -19,6 +19,7 @@ LABELS: dict[str, dict[str, str]] = {
         "no_sources": "Noch keine Frage gestellt. Die Belege jeder Antwort erscheinen hier; "
                       "ein Klick auf [1] in der Antwort springt zur Quelle.",
         "not_answered": "Keine belegte Antwort. Am nächsten kommen diese Stellen:",
+        "near_miss": "Nicht beantwortet – was die Artikel stattdessen sagen",
         "all_passages": "Alle Fundstellen",
         "score": "Score",
         "full_passage": "Ganzer Abschnitt",
@@ -44,6 +45,7 @@ LABELS: dict[str, dict[str, str]] = {
         "no_sources": "No question asked yet. The evidence for each answer appears here; "
                       "clicking [1] in an answer jumps to its source.",
         "not_answered": "No supported answer. These passages came closest:",
+        "near_miss": "Not answered – what the articles say instead",
         "all_passages": "All retrieved passages",
         "score": "score",
         "full_passage": "Full passage",

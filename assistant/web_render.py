@@ -32,14 +32,14 @@ def card_id(turn_no: int, number: int, kind: str = "src") -> str:
     return f"{kind}-{turn_no}-{number}"
 
 
-def linked_answer(text: str, turn_no: int, count: int | None) -> str:
+def linked_answer(text: str, turn_no: int, count: int | None, kind: str = "src") -> str:
     """The answer text, escaped, with each [n] a link to its card (``count=None``: any n, while streaming)."""
 
     def link(match: re.Match[str]) -> str:
         n = int(match.group(1))
         if n < 1 or (count is not None and n > count):
             return match.group(0)
-        return f'<a class="cite" href="#{card_id(turn_no, n)}" title="[{n}]">[{n}]</a>'
+        return f'<a class="cite" href="#{card_id(turn_no, n, kind)}" title="[{n}]">[{n}]</a>'
 
     return MARKER.sub(link, esc(text))
 
@@ -139,6 +139,12 @@ def chat_message(turn: Turn, turn_no: int, details: bool) -> str:
             return f'<div class="answer streaming">{linked_answer(partial, turn_no, None)}</div>'
         return f'<div class="answer waiting">{esc(label(lang, "waiting"))}</div>'
     count = len(answer.get("citations") or [])
+    nearest = answer.get("nearest")
+    if nearest:
+        # a reply of its own kind: not an answer, but what the articles say about the nearest thing
+        return (f'<div class="answer near-miss"><div class="near-label">{esc(label(lang, "near_miss"))}</div>'
+                f'{linked_answer(str(nearest.get("text", "")), turn_no, 1, kind="near")}</div>'
+                + (understood_line(turn) + timing_line(turn) if details else ""))
     html = f'<div class="answer">{linked_answer(str(answer.get("text", "")), turn_no, count)}</div>'
     if answer.get("abstained") and answer.get("evidence"):
         html += f'<div class="closest"><a href="#turn-{turn_no}">{esc(message(lang, "closest"))} →</a></div>'
@@ -166,7 +172,11 @@ def turn_sources(turn: Turn, turn_no: int, details: bool) -> str:
         parts.append(understood_line(turn))
     citations = answer.get("citations") or []
     parts.extend(card(c, turn_no, lang, with_score=details) for c in citations)
-    if answer.get("abstained"):
+    nearest = answer.get("nearest")
+    if nearest:
+        parts.append(f'<p class="closest-note">{esc(label(lang, "near_miss"))}</p>')
+        parts.append(card(nearest["citation"], turn_no, lang, kind="near", with_score=details))
+    elif answer.get("abstained"):
         closest = (answer.get("evidence") or [])[:3]
         if closest:
             parts.append(f'<p class="closest-note">{esc(label(lang, "not_answered"))}</p>')

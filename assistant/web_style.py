@@ -45,6 +45,9 @@ CSS = """
   background: var(--block-background-fill); scroll-margin-top: 44px; transition: box-shadow 0.3s;
 }
 .src-card.closest { border-style: dashed; }
+.src-card.near { border-style: dashed; border-color: #b7791f; }
+#chat .near-miss { border-left: 3px solid #b7791f; padding-left: 8px; }
+#chat .near-label { font-size: 0.85em; font-weight: 600; color: #975a16; margin-bottom: 4px; }
 .src-card:target, .src-card.flash { box-shadow: 0 0 0 3px var(--color-accent); }
 .src-card header { font-weight: 600; line-height: 1.35; }
 .src-card .src-num { color: var(--color-accent); margin-right: 2px; }

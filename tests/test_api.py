@@ -81,5 +81,27 @@ def test_injection_in_the_question_is_just_a_question(default_assistant: Assista
 
 def test_to_dict_shape(default_assistant: Assistant) -> None:
     data = default_assistant.ask(PENTAGON).to_dict()
-    assert set(data) == {"text", "abstained", "citations"}
+    assert set(data) == {"text", "abstained", "citations", "nearest"}
     assert set(data["citations"][0]) >= {"number", "doc_id", "title", "text", "score", "start", "end"}
+
+
+def test_near_miss_says_what_the_articles_say_instead(default_assistant: Assistant) -> None:
+    answer = default_assistant.ask("Wie viele belarussische Soldaten sind laut Pentagon in die Region Kursk gelangt?")
+    assert answer.abstained and not answer.citations
+    assert answer.nearest is not None and answer.nearest.status == "conflict"
+    assert (answer.nearest.asked, answer.nearest.found.lower()) == ("belarussische", "nordkoreanische")
+    assert answer.nearest.text.startswith("Zu „belarussische“ steht nichts in den Artikeln")
+    assert "Kursk" in answer.nearest.citation.quote and answer.nearest.text.endswith("[1]")
+    assert answer.to_dict()["nearest"]["citation"]["number"] == 1
+
+    english = default_assistant.ask("How many North Korean soldiers were sent to Russia in 2022?")
+    assert english.abstained and english.nearest is not None
+    assert english.nearest.text.startswith("The articles say nothing about “2022”")
+
+    fine = default_assistant.ask(PENTAGON)
+    assert not fine.abstained and fine.nearest is None
+
+
+def test_no_near_miss_when_nothing_is_on_point(default_assistant: Assistant) -> None:
+    answer = default_assistant.ask("Wer wurde 2014 Fußball-Weltmeister in Brasilien?")
+    assert answer.abstained and answer.nearest is None

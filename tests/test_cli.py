@@ -28,7 +28,7 @@ def test_ingest_ask_json_status(tmp_path: Path) -> None:
                data=data)
     assert ask.returncode == 0, ask.stderr
     out = json.loads(ask.stdout)
-    assert set(out) == {"text", "abstained", "citations"}
+    assert set(out) == {"text", "abstained", "citations", "nearest"}
     assert "11.000" in out["text"] and not out["abstained"]
     assert {"number", "doc_id", "title", "text", "score", "start", "end"} <= set(out["citations"][0])
 

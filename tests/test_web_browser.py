@@ -207,3 +207,22 @@ def test_article_markup_stays_inert_text(watched: Watched, tmp_path: Path, app_u
     assert foreign == [], foreign
     assert not any(":9/" in u for u in watched.requests)
 
+
+
+def test_near_miss_is_its_own_kind_of_reply(watched: Watched) -> None:
+    """Asked about Belarusian soldiers, the articles only know North Korean ones: not an answer, but said."""
+    page = watched.page
+    watched.ask("Wie viele belarussische Soldaten sind laut Pentagon in die Region Kursk gelangt?")
+    reply = page.locator("#chat .answer").last
+    assert "near-miss" in (reply.get_attribute("class") or "")
+    text = reply.inner_text()
+    assert "Nicht beantwortet" in text and "belarussische" in text and "nordkoreanische" in text.lower()
+    assert "Kursk" in text  # what the articles do say, quoted
+
+    reply.locator("a.cite", has_text="[1]").click()
+    page.wait_for_function("() => location.hash === '#near-1-1'")
+    card = page.locator("#near-1-1")
+    assert in_view(page, "#near-1-1")
+    assert "Kursk" in card.locator("mark").first.inner_text()
+    assert page.locator("#src-1-1").count() == 0  # nothing is presented as a source of an answer
+    assert not watched.dialogs
