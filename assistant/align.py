@@ -66,20 +66,30 @@ def window(evidence: Evidence) -> str:
     return f"{chunk.title}\n{chunk.text[start:end]}"
 
 
-def _met(c: Constraint, text: str, date: str = "", translated: Translated | None = None) -> bool:
+class _Passage:
+    """A window's mentions, years, searchable words and language, computed once for all constraints."""
+
+    def __init__(self, text: str, date: str, across: bool) -> None:
+        self.text, self.date, self.across = text, date, across
+        self.keys = {m.key for m in mentions(text)}
+        self.years = years(text)
+        self.searchable = Searchable(text)
+        self.capitalised = sorted({w for w in re.findall(r"[^\W\d_][\w\-]{3,}", text) if w[0].isupper()})
+
+
+def _met(c: Constraint, passage: _Passage, translated: Translated | None = None) -> bool:
     if c.kind in ("place", "date"):
-        return c.key in {m.key for m in mentions(text)}
+        return c.key in passage.keys
     if c.kind == "year":
-        return c.key in years(text) or date[:4] == c.key
-    if name_found(c.key, Searchable(text)):
+        return c.key in passage.years or passage.date[:4] == c.key
+    if name_found(c.key, passage.searchable):
         return True
     # across languages a name made of words is translated ("European Championship" ~ "EM-Finale",
     # "Book Prize" ~ "Buchpreis"): one of its words may meet its translation, at a bar that a
     # different name of the same kind ("Renault" ~ "Peugeot" 0.67) does not reach
-    if translated is None:
+    if translated is None or not passage.across:
         return False
-    words = {w for w in re.findall(r"[^\W\d_][\w\-]{3,}", text) if w[0].isupper()}
-    return translated(name_words(c.key), sorted(words))
+    return translated(name_words(c.key), passage.capitalised)
 
 
 class ConstraintAligner:
@@ -98,13 +108,14 @@ class ConstraintAligner:
         if not self.constraints:
             return Alignment("ok")
         text = window(evidence)
+        passage = self._passage(text, evidence.chunk.date)
         missing: Alignment | None = None
         for c in self.constraints:
             # the title is left out: a headline's "Russischer Regierungsmitarbeiter" binds no sentence
             swapped = self._swapped_binding(c, text.split("\n", 1)[-1]) if c.kind == "place" else ""
             if swapped:
                 return Alignment("conflict", c, swapped)
-            if _met(c, text, evidence.chunk.date, self._across(text)):
+            if _met(c, passage, self.translated):
                 continue
             other = self._other(c, evidence.text)
             if other and c.kind != "name":
@@ -114,12 +125,11 @@ class ConstraintAligner:
 
     def unmet(self, chosen: Sequence[Evidence]) -> list[Constraint]:
         """Constraints that no cited sentence's window, chunk or article date meets."""
-        texts = [f"{window(e)}\n{e.chunk.text}" for e in chosen]
-        return [c for c in self.constraints
-                if not any(_met(c, t, e.chunk.date, self._across(t)) for t, e in zip(texts, chosen, strict=True))]
+        passages = [self._passage(f"{window(e)}\n{e.chunk.text}", e.chunk.date) for e in chosen]
+        return [c for c in self.constraints if not any(_met(c, p, self.translated) for p in passages)]
 
-    def _across(self, text: str) -> Translated | None:
-        return self.translated if detect_language(text) != self.lang else None
+    def _passage(self, text: str, date: str) -> _Passage:
+        return _Passage(text, date, detect_language(text) != self.lang)
 
     def _swapped_binding(self, c: Constraint, text: str) -> str:
         """Another place bound to the noun the question binds this one to, while this one is bound to

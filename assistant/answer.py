@@ -81,8 +81,9 @@ def select_evidence(evidence: Sequence[Evidence], max_citations: int, margin: fl
 
 
 def extractive_text(chosen: Sequence[Evidence], lang: str) -> str:
-    """The evidence sentences themselves, in article order, each with its marker."""
-    ordered = sorted(range(len(chosen)), key=lambda i: (chosen[i].chunk.doc_id, chosen[i].start))
+    """The evidence sentences themselves, each with its marker: the one that answers first (it holds
+    what the question asks for, ``answer_types.typed_first``), then the others in article order."""
+    ordered = [0, *sorted(range(1, len(chosen)), key=lambda i: (chosen[i].chunk.doc_id, chosen[i].start))]
     parts = []
     for i in ordered:
         sentence = strip_markup(MARKER.sub("", chosen[i].text))

@@ -13,6 +13,7 @@ from llama_index.core.llms import LLM
 
 from assistant.align import Alignment, ConstraintAligner
 from assistant.answer import Composed, Composer, select_evidence, to_citation
+from assistant.answer_types import typed_first
 from assistant.constraints import question_constraints
 from assistant.corpus import SURROGATE
 from assistant.coverage import TermCoverage
@@ -174,7 +175,7 @@ class Assistant:
         question pins down. When the best evidence would have passed the gate but misses or
         contradicts one of them, the reply abstains and says what the articles do say instead."""
         s = self.settings
-        gate = AnswerGate(s.abstain_threshold, s.min_coverage, self.term_coverage)
+        gate = AnswerGate(s.abstain_threshold, s.min_coverage, self.term_coverage, self._translation)
         if not evidence:
             return [], gate.run(question, []), None
         coverage = self.term_coverage
@@ -184,7 +185,9 @@ class Assistant:
         pool = [e for e in evidence if e.score >= top - s.constraint_margin]
         alignments = {id(e): aligner.run(e) for e in pool}
         usable = [e for e in pool if not alignments[id(e)].excludes]
-        chosen = select_evidence(usable, s.max_citations, CITATION_MARGIN)
+        translation = self._translation
+        chosen = typed_first(question, select_evidence(usable, s.max_citations, CITATION_MARGIN), usable,
+                             s.type_margin, translation, lambda e: alignments[id(e)].ok)
         unmet = aligner.unmet(chosen)
         if not unmet:
             decision = gate.run(question, chosen)
@@ -194,13 +197,19 @@ class Assistant:
         alignment = alignments[id(best)]
         if alignment.ok:  # the best sentence is fine alone, but the cited set misses a constraint
             alignment = Alignment("missing", unmet[0])
-        unconstrained = gate.run(question, select_evidence(evidence, s.max_citations, CITATION_MARGIN))
+        unconstrained = gate.run(question, typed_first(question, select_evidence(evidence, s.max_citations,
+                                                                                  CITATION_MARGIN),
+                                                       evidence, s.type_margin, translation))
         reason = alignment.reason() if unconstrained.answer else f"{unconstrained.reason}; {alignment.reason()}"
         refused = GateDecision(False, reason, unconstrained.score, unconstrained.coverage, unconstrained.kind,
                                unconstrained.kind_found, unconstrained.missing)
         # a near miss only where the evidence is on point but for the constraint: most question words in it
         on_point = unconstrained.answer and unconstrained.coverage >= s.near_miss_coverage
         return [], refused, near_miss(lang, best, alignment) if on_point else None
+
+    def _translation(self, word: str, candidates: Sequence[str]) -> bool:
+        """Whether one of ``candidates`` is ``word`` in another form or language (word vectors, one batch)."""
+        return self.term_coverage.any_close([word], candidates, self.settings.word_similarity)
 
     def _query_vector(self, question: str, rewritten: str) -> np.ndarray:
         """For a follow-up, the question itself weighs as much as the context attached to it."""

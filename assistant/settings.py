@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     min_coverage: float = 0.25
     # evidence this close to the best may stand in for it when the best is about another place, year or name
     constraint_margin: float = 0.15
+    # a sentence this close to the best is cited first when it holds what the question asks for (a number
+    # for "how many", a currency for "what does it cost") and the best does not (answer_types.py)
+    type_margin: float = 0.12
     # a near miss is shown only when the evidence covers this share of the question's words (gate coverage)
     near_miss_coverage: float = 0.5
     # a word of an English name may meet its German translation this close, never another name (align.py)

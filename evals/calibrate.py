@@ -3,7 +3,8 @@
 ``python -m evals.calibrate --data-dir DIR [--distractors] [--gold FILE ...]`` retrieves once per
 question through the real ``Assistant`` (on an eval index ``assistant eval`` built), then replays
 ``Assistant.choose`` (constraints and gate) for a grid of ``word_similarity`` x ``min_coverage`` x
-``constraint_margin`` and prints wrong abstention and abstention per half. Dev is ``split == "dev"``
+``constraint_margin`` x ``type_margin`` and prints wrong abstention, abstention and (extractive) fact
+accuracy per half. Dev is ``split == "dev"``
 or else the even numeric ids; only dev may choose.
 """
 
@@ -11,18 +12,22 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import json
 import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from assistant.answer import extractive_text
 from assistant.api import Assistant
 from assistant.settings import Settings
 from evals.gold import DEFAULT_GOLD, GoldQuestion, load_gold
+from evals.metrics import fact_groups_found
 from evals.run import make_setting
 
 WORD_SIMILARITY = (0.50, 0.55, 0.60, 0.65)
 MIN_COVERAGE = (0.20, 0.25, 0.30, 0.35)
 CONSTRAINT_MARGIN = (0.0, 0.05, 0.10, 0.15)
+TYPE_MARGIN = (0.04,)
 
 
 def half(q: GoldQuestion) -> str:
@@ -44,6 +49,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--word-similarity", type=_floats, default=WORD_SIMILARITY, help="comma-separated grid")
     parser.add_argument("--min-coverage", type=_floats, default=MIN_COVERAGE, help="comma-separated grid")
     parser.add_argument("--margin", type=_floats, default=CONSTRAINT_MARGIN, help="comma-separated grid")
+    parser.add_argument("--type-margin", type=_floats, default=TYPE_MARGIN, help="comma-separated grid")
+    parser.add_argument("--dump", type=Path, help="write each grid row's per-question decisions here (JSON lines)")
     args = parser.parse_args(argv)
     setting = make_setting(Settings(), args.data_dir.absolute(), args.distractors)
     assistant = Assistant(setting.settings)
@@ -56,20 +63,37 @@ def main(argv: Sequence[str] | None = None) -> None:
         retrieved.append((q, cleaned, lang, evidence))
     s = assistant.settings
     print(f"{setting.name}: {len(questions)} questions; threshold {s.abstain_threshold}")
-    print(f"{'word_sim':>8} {'min_cov':>7} {'margin':>6}  {'dev wrong-abst':>14} {'dev abst':>8}  "
-          f"{'test wrong-abst':>15} {'test abst':>9}")
-    for word_sim, min_cov, margin in itertools.product(args.word_similarity, args.min_coverage,
-                                                                 args.margin):
+    print(f"{'word_sim':>8} {'min_cov':>7} {'margin':>6} {'type_m':>6}  {'dev wrong-abst':>14} {'dev abst':>8} "
+          f"{'dev fact':>8}  {'test wrong-abst':>15} {'test abst':>9} {'test fact':>9}")
+    for word_sim, min_cov, margin, type_margin in itertools.product(args.word_similarity, args.min_coverage,
+                                                                    args.margin, args.type_margin):
         s.word_similarity, s.min_coverage, s.constraint_margin = word_sim, min_cov, margin
-        figures = {}
+        s.type_margin = type_margin
+        figures, decisions = {}, []
         for name in ("dev", "test"):
-            rows = [(q, not assistant.choose(cleaned, lang, evidence)[1].answer)
-                    for q, cleaned, lang, evidence in retrieved if half(q) == name]
-            answerable = [a for q, a in rows if q.answerable]
-            unanswerable = [a for q, a in rows if not q.answerable]
-            figures[name] = (sum(answerable) / max(len(answerable), 1), sum(unanswerable) / max(len(unanswerable), 1))
-        print(f"{word_sim:>8.2f} {min_cov:>7.2f} {margin:>6.2f}  {figures['dev'][0]:>14.3f} {figures['dev'][1]:>8.3f}  "
-              f"{figures['test'][0]:>15.3f} {figures['test'][1]:>9.3f}", flush=True)
+            answerable, unanswerable, facts = [], [], []
+            for q, cleaned, lang, evidence in retrieved:
+                if half(q) != name:
+                    continue
+                chosen, decision, _ = assistant.choose(cleaned, lang, evidence)
+                decisions.append({"id": q.id, "half": name, "answerable": q.answerable,
+                                  "abstained": not decision.answer, "reason": decision.reason,
+                                  "first": chosen[0].text if chosen else ""})
+                if not q.answerable:
+                    unanswerable.append(not decision.answer)
+                    continue
+                answerable.append(not decision.answer)
+                text = extractive_text(chosen, lang) if decision.answer else ""
+                facts.append(decision.answer and all(fact_groups_found(text, q.answer_facts)))
+            figures[name] = tuple(sum(x) / max(len(x), 1) for x in (answerable, unanswerable, facts))
+        if args.dump:
+            row = {"word_similarity": word_sim, "min_coverage": min_cov, "constraint_margin": margin,
+                   "type_margin": type_margin, "questions": decisions}
+            with args.dump.open("a", encoding="utf-8") as out:
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        dev, test = figures["dev"], figures["test"]
+        print(f"{word_sim:>8.2f} {min_cov:>7.2f} {margin:>6.2f} {type_margin:>6.2f}  {dev[0]:>14.3f} {dev[1]:>8.3f} "
+              f"{dev[2]:>8.3f}  {test[0]:>15.3f} {test[1]:>9.3f} {test[2]:>9.3f}", flush=True)
     assistant.close()
 
 

@@ -141,6 +141,8 @@ class QuestionResult:
     gate: dict[str, Any] = field(default_factory=dict)  # the answerability signals, for calibrating the gate
     gold_citations: list[GoldSentence] = field(default_factory=list)
     fallback: bool = False  # an LLM backend's answer was replaced by the extractive one
+    direct: bool = False  # answerable, answered, and every fact within the answer's first DIRECT_CHARS
+
 
     @property
     def correct(self) -> bool:
@@ -162,6 +164,7 @@ class QuestionResult:
                                "reason": s.reason,
                                "citations": [c.__dict__ for c in s.citations]} for s in self.sentences],
                 "citations": self.citations, "notes": self.notes, "gate": self.gate, "fallback": self.fallback,
+                "direct": self.direct,
                 "gold_citations": [{"text": g.text, "facts": list(g.facts), "correct": list(g.correct)}
                                    for g in self.gold_citations]}
 
@@ -207,6 +210,10 @@ class CitationGrader:
         return out
 
 
+# a reader sees the answer in its first two lines: the facts must be there, not after a headline
+DIRECT_CHARS = 200
+
+
 def grade(answer: Answer, gold: GoldQuestion, grader: CitationGrader, backend: str, latency_ms: float
           ) -> QuestionResult:
     rank = evidence_rank(answer.evidence, gold.evidence) if gold.evidence else None
@@ -221,7 +228,9 @@ def grade(answer: Answer, gold: GoldQuestion, grader: CitationGrader, backend: s
                    for c in answer.citations],
         notes=list(answer.notes), gate=dict(getattr(answer, "gate", {}) or {}),
         gold_citations=grade_citations_gold(answer, gold),
-        fallback=answer.fallback)
+        fallback=answer.fallback,
+        direct=gold.answerable and not answer.abstained and all(
+            fact_groups_found(answer.text[:DIRECT_CHARS], gold.answer_facts)))
 
 
 def _share(hits: int, total: int) -> float | None:
@@ -253,6 +262,7 @@ def summarize(results: Sequence[QuestionResult]) -> dict[str, Any]:
         "citation_recall_gold": _share(sum(g.supported for g in gold_sentences), len(gold_sentences)),
         "verifier_self_agreement_recall": _share(sum(s.supported for s in sentences), len(sentences)),
         "verifier_self_agreement_precision": _share(sum(c.supports for c in citations), len(citations)),
+        "direct": _share(sum(r.direct for r in answerable), len(answerable)),
         "fallback_rate": _share(sum(r.fallback for r in results), len(results)),
         "sentences": len(sentences), "citations": len(citations),
     }

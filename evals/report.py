@@ -22,6 +22,7 @@ ROWS = (
     ("citation_precision_gold", "citation precision (gold)", "%"),
     ("verifier_self_agreement_recall", "verifier self-agreement, recall", "%"),
     ("verifier_self_agreement_precision", "verifier self-agreement, precision", "%"),
+    ("direct", "facts in the first 200 characters", "%"),
     ("fallback_rate", "LLM fallback to extractive", "%"),
     ("recall@1", "evidence recall@1", "%"),
     ("recall@3", "evidence recall@3", "%"),

@@ -175,3 +175,12 @@ def test_gate_lists_every_missed_bound(grader: CitationGrader) -> None:
     assert any(str(f).startswith("extractive: fact_accuracy = 0.000: target >= 0.90") for f in failures)
     with pytest.raises(ValueError, match="no thresholds"):
         check(breakdown([wrong]), "nope", load_thresholds())
+
+
+def test_direct_needs_every_fact_in_the_first_200_characters(grader: CitationGrader) -> None:
+    first = grade(answer(f"{KURSK} [1]", [cite(1, KURSK)]), gold("a"), grader, "extractive", 1.0)
+    late = grade(answer(f"{OTHER} [1] {FRONT} {OTHER} {KURSK} [2]", [cite(1, OTHER), cite(2, KURSK)]),
+                 gold("b"), grader, "extractive", 1.0)
+    assert first.direct and first.correct
+    assert late.correct and not late.direct
+    assert summarize([first, late])["direct"] == 0.5

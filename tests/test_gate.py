@@ -3,13 +3,22 @@ from __future__ import annotations
 import pytest
 
 from assistant import Assistant
+from assistant.answer_types import answer_type, binds, counted_noun, typed_first
 from assistant.coverage import TermCoverage, salient_words
-from assistant.gate import answer_type, counted_noun
+from assistant.retrieve import Evidence
+from assistant.store import StoredChunk
 
 
 @pytest.mark.parametrize("question,kind", [
-    ("Wie viele Einwohner hat Pjöngjang?", "unit"),
-    ("What is the population of Pyongyang?", "unit"),
+    ("Wie viele Einwohner hat Pjöngjang?", "count"),
+    ("How far is Kursk from the border?", "measure"),
+    ("Wie lange dauerte das erste Spiel?", "measure"),
+    ("What is the population of the capital?", "count"),
+    ("To what speed was the carriage accelerated?", "measure"),
+    ("What is the total value in US dollars of the equipment?", "money"),
+    ("How much did the new bridge cost?", "money"),
+    ("Zu welchem Preis kommt das Gerät auf den Markt?", "money"),
+    ("Which firm runs the pay-TV group?", None),
     ("Wie viele Soldaten sind in Kursk?", "count"),
     ("How old is Sabrina Singh?", "age"),
     ("Wann wurde Rudenko geboren?", "birth"),
@@ -51,6 +60,10 @@ def test_coverage_across_languages(default_assistant: Assistant) -> None:
     ("How many North Korean soldiers have been killed?", "soldiers"),
     ("How many artillery shells has North Korea supplied?", "shells"),
     ("Wie viele Soldaten?", "Soldaten"),
+    ("Um wie viel Prozent fiel die Aktie?", "Prozent"),
+    ("How many different islands are for sale?", "islands"),
+    ("What is the population of the capital?", "population"),
+    ("What is the maximum number of soldiers North Korea may send?", "soldiers"),
     ("Wer ist der Botschafter?", None),
 ])
 def test_counted_noun(question: str, noun: str | None) -> None:
@@ -73,3 +86,47 @@ def test_word_vectors_match_translations_not_other_entities(default_assistant: A
     threshold = Settings().word_similarity
     assert float(v[0] @ v[1]) >= threshold and float(v[2] @ v[3]) >= threshold
     assert float(v[4] @ v[5]) < threshold and float(v[6] @ v[7]) < threshold
+
+
+def test_money_age_and_binding_evidence() -> None:
+    money = answer_type("Was kostet das Gerät?")
+    assert money is not None and money.name == "money"
+    assert money.evidence.search("für 799 Dollar (exklusive Steuern)")
+    assert money.evidence.search("rund 1,06 Milliarden Euro") and money.evidence.search("450 bis 900 US-Dollar")
+    assert not money.evidence.search("Der Pay-TV-Sender zahlt mehr") and not money.evidence.search("Euro-Krise")
+    age = answer_type("How old was he when he died?")
+    assert age is not None and age.evidence.search("starb im Alter von 79 Jahren")
+    assert age.evidence.search("der Schauspieler Alex Rocco (79)")
+    never = lambda noun, words: False  # noqa: E731
+    assert binds("Von dieser Transaktion sind 1.200 Angestellte betroffen.", "Angestellte", never)
+    assert binds("Ab Dienstag stehen sieben verschiedene Inseln zur Auswahl", "Inseln", never)
+    assert not binds("Die 1.200 Angestellte betreffende Nachricht kam 2015 aus Seattle", "Inseln", never)
+
+
+def _ev(text: str, score: float) -> Evidence:
+    chunk = StoredChunk("c1", "d1", 0, 0, len(text), text, "Titel", "", "", "")
+    return Evidence(chunk, 0, 0, len(text), text, score, score, 0.5)
+
+
+def test_the_sentence_holding_the_asked_kind_is_cited_first() -> None:
+    headline = _ev("Microsoft übergibt sein Werbegeschäft an AOL", 0.70)
+    count = _ev("Von dieser Transaktion sind 1.200 Angestellte betroffen.", 0.64)
+    other = _ev("Der Vertrag läuft zehn Jahre.", 0.66)
+    far = _ev("Bei AOL arbeiten 5.000 Angestellte.", 0.40)
+    never = lambda noun, words: False  # noqa: E731
+    question = "Wie viele Angestellte sind von der Übergabe betroffen?"
+    ordered = typed_first(question, [headline, other], [headline, other, count, far], 0.08, never)
+    assert [e.text for e in ordered] == [count.text, headline.text]
+    # too far below the best: the order stays and the gate decides
+    assert typed_first(question, [headline], [headline, far], 0.08, never) == [headline]
+    assert typed_first("Wer übernimmt das Geschäft?", [headline], [headline, count], 0.08, never) == [headline]
+
+
+def test_a_typed_sentence_about_someone_else_is_not_cited_first() -> None:
+    best = _ev("Sabrina Singh sprach am Montag im Pentagon über die Truppen.", 0.70)
+    other = _ev("Zainab Faksh (25) ist eine von hunderten Flüchtlingen.", 0.66)
+    never = lambda noun, words: False  # noqa: E731
+    question = "How old is Sabrina Singh?"
+    assert typed_first(question, [best], [best, other], 0.12, never)[0] is other
+    about_singh = lambda e: "Singh" in e.text  # noqa: E731
+    assert typed_first(question, [best], [best, other], 0.12, never, about_singh) == [best]
