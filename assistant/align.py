@@ -70,7 +70,7 @@ class _Passage:
     """A window's mentions, years, searchable words and language, computed once for all constraints."""
 
     def __init__(self, text: str, date: str, across: bool) -> None:
-        self.text, self.date, self.across = text, date, across
+        self.date, self.across = date, across
         self.keys = {m.key for m in mentions(text)}
         self.years = years(text)
         self.searchable = Searchable(text)

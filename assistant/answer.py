@@ -17,16 +17,18 @@ from llama_index.core.base.llms.types import ChatMessage
 from llama_index.core.llms import LLM
 
 from assistant.injection import strip_markup
-from assistant.language import message
+from assistant.language import detect_language
 from assistant.llm import generator_errors
 from assistant.retrieve import Evidence
-from assistant.schema import Citation, TextDelta
+from assistant.schema import Citation, ShortAnswer, TextDelta
+from assistant.short_answer import ShortAnswerer
 from assistant.verify import MARKER, SupportJudge, split_claims
 
 log = logging.getLogger(__name__)
 
 _SPECIAL = re.compile(r"<\|[^|>]{0,40}\|>|</?s>|\[/?INST\]")
 _FAKE_MARKER = re.compile(r"\[(\d{1,3})\]")
+_QUOTE_MARKS = re.compile(r"[„“”\"«»]")
 _COMPLETE = re.compile(r"[.!?](?:\s*\[\d{1,2}\])*(?=\s+\S)")
 NONE_TOKEN = "NONE"
 
@@ -64,6 +66,7 @@ class Composed:
     citations: list[Citation]
     notes: list[str]
     fallback: bool  # the generator's text was rejected and the extractive answer used
+    short: ShortAnswer | None = None
 
 
 def select_evidence(evidence: Sequence[Evidence], max_citations: int, margin: float) -> list[Evidence]:
@@ -80,23 +83,50 @@ def select_evidence(evidence: Sequence[Evidence], max_citations: int, margin: fl
     return chosen
 
 
-def extractive_text(chosen: Sequence[Evidence], lang: str) -> str:
-    """The evidence sentences themselves, each with its marker: the one that answers first (it holds
-    what the question asks for, ``answer_types.typed_first``), then the others in article order."""
+def is_headline(evidence: Evidence) -> bool:
+    return " ".join(evidence.text.split()) == " ".join(evidence.chunk.title.split())
+
+
+def answering_first(chosen: Sequence[Evidence], short: ShortAnswer | None) -> list[Evidence]:
+    """A headline never opens an answer that has no short answer in it: the first sentence that
+    is not one goes first (a headline that holds the short answer stays, it is the answer)."""
+    if short is not None or not chosen or not is_headline(chosen[0]):
+        return list(chosen)
+    body = next((e for e in chosen if not is_headline(e)), None)
+    return list(chosen) if body is None else [body, *(e for e in chosen if e is not body)]
+
+
+def short_line(short: ShortAnswer | None) -> str:
+    """The short answer as the answer's first sentence, with its citation."""
+    if short is None:
+        return ""
+    text = short.text.rstrip(".")
+    return f"{text} [{short.citation}]."
+
+
+def extractive_text(chosen: Sequence[Evidence], lang: str, short: ShortAnswer | None = None) -> str:
+    """The short answer, if any, on a line of its own; then the evidence sentences themselves, each
+    with its marker: the one that answers first (it holds what the question asks for,
+    ``answer_types.typed_first``), then the others in article order. A sentence in another language
+    than the question's is set in quotation marks, once: one with its own marks keeps only those.
+    No preamble goes before them: a reader sees the answer in the first line, not a notice."""
     ordered = [0, *sorted(range(1, len(chosen)), key=lambda i: (chosen[i].chunk.doc_id, chosen[i].start))]
     parts = []
     for i in ordered:
-        sentence = strip_markup(MARKER.sub("", chosen[i].text))
-        parts.append(f"„{sentence}“ [{i + 1}]" if lang == "en" else f"{sentence} [{i + 1}]")
-    return message(lang, "quoted") + " ".join(parts)
+        sentence = strip_markup(MARKER.sub("", chosen[i].text)).strip()
+        quoted = lang != detect_language(sentence) and not _QUOTE_MARKS.search(sentence)
+        parts.append(f"“{sentence}” [{i + 1}]" if quoted else f"{sentence} [{i + 1}]")
+    quotes = " ".join(parts)
+    return f"{short_line(short)}\n\n{quotes}" if short is not None else quotes
 
 
 class Composer:
     """Writes the answer from the chosen evidence with the configured backend."""
 
-    def __init__(self, llm: LLM | None, judge: SupportJudge) -> None:
+    def __init__(self, llm: LLM | None, judge: SupportJudge, shorts: ShortAnswerer | None = None) -> None:
         self.llm = llm
         self.judge = judge
+        self.shorts = shorts
 
     def messages(self, question: str, lang: str, chosen: Sequence[Evidence]) -> list[ChatMessage]:
         passages = "\n".join(f"[{i + 1}] {clean_passage(e.text)}" for i, e in enumerate(chosen))
@@ -105,16 +135,18 @@ class Composer:
         return [ChatMessage(role="system", content=system), ChatMessage(role="user", content=user)]
 
     def stream(self, question: str, lang: str, chosen: Sequence[Evidence]) -> Iterator[TextDelta | Composed]:
+        short = self.shorts.run(question, lang, chosen[0]) if self.shorts is not None and chosen else None
+        chosen = answering_first(chosen, short)
         citations = [to_citation(e, i + 1) for i, e in enumerate(chosen)]
         if self.llm is None:
-            text = extractive_text(chosen, lang)
+            text = extractive_text(chosen, lang, short)
             yield TextDelta(text)
-            yield Composed(text, citations, [], fallback=False)
+            yield Composed(text, citations, [], fallback=False, short=short)
             return
-        yield from self._generate(question, lang, chosen, citations)
+        yield from self._generate(question, lang, chosen, citations, short)
 
-    def _generate(self, question: str, lang: str, chosen: Sequence[Evidence], citations: list[Citation]
-                  ) -> Iterator[TextDelta | Composed]:
+    def _generate(self, question: str, lang: str, chosen: Sequence[Evidence], citations: list[Citation],
+                  short: ShortAnswer | None = None) -> Iterator[TextDelta | Composed]:
         assert self.llm is not None
         notes: list[str] = []
 
@@ -128,14 +160,23 @@ class Composer:
                 log.exception("the generator failed with an unexpected error")
                 raise
 
-        yield from self.verified(deltas(), lang, chosen, citations, notes)
+        yield from self.verified(deltas(), lang, chosen, citations, notes, short)
 
     def verified(self, deltas: Iterable[str], lang: str, chosen: Sequence[Evidence], citations: list[Citation],
-                 notes: list[str] | None = None) -> Iterator[TextDelta | Composed]:
-        """Generated text, one checked sentence at a time; the extractive answer if none holds."""
+                 notes: list[str] | None = None, short: ShortAnswer | None = None) -> Iterator[TextDelta | Composed]:
+        """Generated text, one checked sentence at a time; the extractive answer if none holds.
+
+        The short answer goes first, with the first sentence that holds: it cites the top passage,
+        which keeps its number [1]."""
         notes = notes if notes is not None else []
         kept: list[str] = []
-        numbering: dict[int, int] = {}  # generator's [n] -> shown [n], in order of first use
+        # generator's [n] -> shown [n], in order of first use; the short answer has used [1] already
+        numbering: dict[int, int] = {1: 1} if short is not None else {}
+        opening = short_line(short) + "\n\n" if short is not None else ""
+
+        def shown_delta(shown: str) -> TextDelta:
+            return TextDelta((opening if len(kept) == 1 else " ") + shown)
+
         buffer = ""
         for delta in deltas:
             buffer += delta
@@ -144,21 +185,21 @@ class Composer:
                 shown = self._accept(sentence, citations, numbering, notes)
                 if shown:
                     kept.append(shown)
-                    yield TextDelta(("" if len(kept) == 1 else " ") + shown)
+                    yield shown_delta(shown)
         if buffer.strip() and buffer.strip().rstrip(".") != NONE_TOKEN:
             shown = self._accept(buffer, citations, numbering, notes)
             if shown:
                 kept.append(shown)
-                yield TextDelta(("" if len(kept) == 1 else " ") + shown)
+                yield shown_delta(shown)
         if not kept:
             notes.append("no generated sentence was supported: extractive answer used")
-            text = extractive_text(chosen, lang)
+            text = extractive_text(chosen, lang, short)
             yield TextDelta(text)
-            yield Composed(text, citations, notes, fallback=True)
+            yield Composed(text, citations, notes, fallback=True, short=short)
             return
         used = [citations[old - 1] for old, _ in sorted(numbering.items(), key=lambda kv: kv[1])]
         renumbered = [Citation(**{**c.to_dict(), "number": i + 1}) for i, c in enumerate(used)]
-        yield Composed(" ".join(kept), renumbered, notes, fallback=False)
+        yield Composed(opening + " ".join(kept), renumbered, notes, fallback=False, short=short)
 
     def _accept(self, sentence: str, citations: list[Citation], numbering: dict[int, int], notes: list[str]
                 ) -> str | None:

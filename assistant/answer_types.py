@@ -25,7 +25,7 @@ from babel import Locale
 from babel.numbers import get_currency_name, get_currency_symbol, get_territory_currencies
 from babel.units import format_unit
 
-from assistant.gazetteer import DAYS, MONTHS
+from assistant.gazetteer import DAYS, MONTHS, is_time_key, mentions
 from assistant.language import detect_language
 from assistant.lexical import _STOP, tokenize
 from assistant.retrieve import Evidence
@@ -51,6 +51,7 @@ _QUANTITY_QUESTION = rf"{_NAMED}({_COUNT_NOUNS})\b"
 # "wie hoch" / "how high" may ask for a height or for an amount ("Wie hoch ist die Strafe?"): untyped
 _MEASURE_QUESTION = (rf"{_NAMED}(?:{_MEASURE_NOUNS})\b|\bwie (?:weit|lang|lange|schwer|schnell|tief|breit)\b|"
                      r"\bhow (?:far|long|tall|heavy|fast|deep|wide)\b")
+_NUMBER_RE = re.compile(_NUMBER, re.I)
 _SCALE = r"(?:(?:mio|mrd|tsd|bn|m)\.?|millionen|milliarden|millions?|billions?|tausend|thousand)"
 
 
@@ -170,9 +171,15 @@ _WORDS = re.compile(r"[\w\-]+")
 BIND_WINDOW = 3
 
 
-def counted_noun(question: str) -> str | None:
-    """What a "how many" question counts: the noun that ends the phrase after it ("Haubitzen" in
-    "Wie viele Haubitzen will …", "soldiers" in "How many North Korean soldiers have …").
+def place_keys(words: Sequence[str]) -> set[str]:
+    """The countries the words name, by gazetteer key ("North Korean" and "nordkoreanische": KP)."""
+    return {m.key for m in mentions(" ".join(words)) if not is_time_key(m.key)}
+
+
+def counted_phrase(question: str) -> list[str]:
+    """What a "how many" question counts: the phrase after it, ending in the counted noun
+    ("Haubitzen" in "Wie viele Haubitzen will …", "North Korean soldiers" in "How many North Korean
+    soldiers have …").
 
     German capitalises nouns, so in a German question it is the first capitalised word of the
     phrase ("Prozent" in "Um wie viel Prozent fiel die Aktie", "Alben" in "Wie viele Alben umfasst
@@ -181,36 +188,49 @@ def counted_noun(question: str) -> str | None:
     match = _COUNTED.search(question)
     if not match:
         named = re.search(_QUANTITY_QUESTION, question, re.I)
-        return named.group(1) if named and named.group(1).lower() not in ("anzahl", "zahl", "number") else None
+        return [named.group(1)] if named and named.group(1).lower() not in ("anzahl", "zahl", "number") else []
     phrase: list[str] = []
+    german = detect_language(question) == "de"
     for word in _WORDS.findall(match.group(1))[:4]:
         if word.lower() in _STOP or word.lower() in _AUXILIARIES:
             break
-        if phrase and phrase[-1][:1].islower() and word[:1].isupper():
+        if not german and phrase and phrase[-1][:1].islower() and word[:1].isupper():
             break  # a name after a common noun starts the next phrase: "soldiers North Korea may send"
         phrase.append(word)
-    if detect_language(question) == "de":
-        phrase = [w for w in phrase if w[:1].isupper()][:1]
-    return phrase[-1] if phrase else None
+    if not german:
+        return phrase
+    # the noun is the first capitalised word (a capital inside counts too: "iPhones"); a place
+    # adjective before it stays, it says whose ("nordkoreanische Soldaten")
+    noun_at = next((i for i, w in enumerate(phrase) if any(c.isupper() for c in w)), None)
+    return [] if noun_at is None else [w for w in phrase[:noun_at] if place_keys([w])] + [phrase[noun_at]]
 
 
-def binds(text: str, noun: str, close: Callable[[str, Sequence[str]], bool]) -> bool:
-    """Whether a number in ``text`` counts ``noun``: the noun (by stem, or a translation by
-    ``close``, which gets all candidate words at once) within ``BIND_WINDOW`` words after a number."""
+def binds(text: str, phrase: Sequence[str], close: Callable[[str, Sequence[str]], bool], places: bool = True) -> bool:
+    """Whether a number in ``text`` counts what ``phrase`` (``counted_phrase``) names: one of its
+    words (by stem, or a translation by ``close``, which gets all candidate words at once) within
+    ``BIND_WINDOW`` words after a number. Any word may be the noun: an English phrase may end in a
+    verb ("How many pilgrims *died*", "How many people *work* …"), which its form does not tell.
+
+    A place word in ``phrase`` is no noun but says whose: "Russian soldiers" are not counted by
+    "11.000 nordkoreanische Soldaten", so a number whose words name another country does not bind
+    (unless ``places`` is False: what the evidence says regardless of the question's constraints)."""
     words = _WORDS.findall(text)
-    number = re.compile(_NUMBER, re.I)
-    stems = set(tokenize(noun))
-    after = [w for i, word in enumerate(words) if number.fullmatch(word)
-             for w in words[i + 1: i + 1 + BIND_WINDOW]]
-    if stems and any(stems <= set(tokenize(w)) for w in after):
-        return True
+    asked = place_keys(phrase) if places else set()
+    nouns = [n for n in reversed(phrase) if not place_keys([n])]
+    windows = [words[i + 1: i + 1 + BIND_WINDOW] for i, word in enumerate(words) if _NUMBER_RE.fullmatch(word)]
+    after = [w for window in windows if not (asked and (found := place_keys(window)) and not asked & found)
+             for w in window]
+    for noun in nouns:
+        stems = set(tokenize(noun))
+        if stems and any(stems <= set(tokenize(w)) for w in after):
+            return True
     candidates = [w for w in dict.fromkeys(after) if len(w) >= 3 and w.lower() not in _STOP]
-    return bool(candidates) and close(noun, candidates)
+    return bool(candidates) and any(close(noun, candidates) for noun in nouns)
 
 
 def typed_first(question: str, chosen: Sequence[Evidence], pool: Sequence[Evidence], margin: float,
                 close: Callable[[str, Sequence[str]], bool],
-                fits: Callable[[Evidence], bool] = lambda e: True) -> list[Evidence]:
+                fits: Callable[[Evidence], bool] = lambda e: True, places: bool = True) -> list[Evidence]:
     """``chosen`` with the sentence that holds the asked-for kind first.
 
     That sentence is taken from ``pool`` within ``margin`` of the best score and must ``fit`` (meet
@@ -224,10 +244,10 @@ def typed_first(question: str, chosen: Sequence[Evidence], pool: Sequence[Eviden
     typed = [e for e in pool if e.score >= top - margin and kind.held_by(e) and fits(e)]
     if not typed:
         return list(chosen)
-    noun = counted_noun(question) if kind.name == "count" else None
-    if noun is not None:
+    counted = counted_phrase(question) if kind.name == "count" else []
+    if counted:
         # a number that counts something else is no answer: it is never promoted over the best sentence
-        typed = [e for e in typed if binds(e.text, noun, close)]
+        typed = [e for e in typed if binds(e.text, counted, close, places)]
         if not typed:
             return list(chosen)
     first = typed[0]

@@ -27,6 +27,7 @@ from assistant.llm import make_llm
 from assistant.retrieve import Evidence, EvidenceScorer, HybridRetriever
 from assistant.schema import Answer, Citation, NearMiss, QuestionError, TextDelta
 from assistant.settings import Settings
+from assistant.short_answer import ShortAnswerer
 from assistant.store import DocumentInfo, Store
 from assistant.verify import MARKER, SupportJudge
 
@@ -146,7 +147,7 @@ class Assistant:
             yield Answer(text, [], True, cleaned, lang, rewritten, backend, closest, [decision.reason],
                          {**timings, "total": _ms(started)}, decision.features(), nearest=nearest)
             return
-        composer = Composer(self.llm, self.judge())
+        composer = Composer(self.llm, self.judge(), ShortAnswerer(self._translation))
         composed: Composed | None = None
         for event in composer.stream(rewritten if rewritten != cleaned else cleaned, lang, chosen):
             if isinstance(event, TextDelta):
@@ -157,7 +158,8 @@ class Assistant:
         assert composed is not None
         timings["total"] = _ms(started)
         yield Answer(composed.text, composed.citations, False, cleaned, lang, rewritten, backend, closest,
-                     [decision.reason, *composed.notes], timings, decision.features(), composed.fallback)
+                     [decision.reason, *composed.notes], timings, decision.features(), composed.fallback,
+                     short_answer=composed.short)
 
     def retrieve(self, question: str, history: History | None = None) -> tuple[str, list[Evidence]]:
         """The standalone question and its evidence sentences, best first (``question`` already checked)."""
@@ -199,7 +201,8 @@ class Assistant:
             alignment = Alignment("missing", unmet[0])
         unconstrained = gate.run(question, typed_first(question, select_evidence(evidence, s.max_citations,
                                                                                   CITATION_MARGIN),
-                                                       evidence, s.type_margin, translation))
+                                                       evidence, s.type_margin, translation, places=False),
+                                 places=False)
         reason = alignment.reason() if unconstrained.answer else f"{unconstrained.reason}; {alignment.reason()}"
         refused = GateDecision(False, reason, unconstrained.score, unconstrained.coverage, unconstrained.kind,
                                unconstrained.kind_found, unconstrained.missing)

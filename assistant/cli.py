@@ -86,7 +86,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], wait_s: float) -> None:
 
 @cli.command()
 @click.argument("question")
-@click.option("--json", "as_json", is_flag=True, help="Print {text, abstained, citations} as JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON, short_answer included.")
 @click.option("--full", is_flag=True, help="With --json: also evidence, rewritten question, timings.")
 @click.pass_context
 def ask(ctx: click.Context, question: str, as_json: bool, full: bool) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from assistant.answer_types import answer_type, binds, counted_noun
+from assistant.answer_types import answer_type, binds, counted_phrase
 from assistant.coverage import TermCoverage
 from assistant.retrieve import Evidence
 
@@ -44,8 +44,10 @@ class AnswerGate:
         self.coverage = coverage
         self.close = close  # a word's translations among candidates, for what a number counts
 
-    def run(self, question: str, chosen: Sequence[Evidence]) -> GateDecision:
-        """``chosen``: the evidence to cite, the sentence that answers first (``typed_first``)."""
+    def run(self, question: str, chosen: Sequence[Evidence], places: bool = True) -> GateDecision:
+        """``chosen``: the evidence to cite, the sentence that answers first (``typed_first``).
+        ``places=False`` judges the evidence without the question's places (``binds``), to tell a
+        near miss from a miss."""
         if not chosen:
             return GateDecision(False, "nothing retrieved", 0.0, 0.0)
         score = max(e.score for e in chosen)
@@ -67,11 +69,11 @@ class AnswerGate:
         if not found:
             assert kind is not None
             return GateDecision(False, f"asks for {kind.name}; the evidence has none", **signals)
-        counted = counted_noun(question) if kind is not None and kind.name == "count" else None
-        if counted is not None and (counted in missing or (
-                self.close is not None and not binds(chosen[0].text, counted, self.close))):
+        counted = counted_phrase(question) if kind is not None and kind.name == "count" else []
+        if counted and (all(n in missing for n in counted) or (
+                self.close is not None and not binds(chosen[0].text, counted, self.close, places))):
             # a number about something else is no answer to "how many howitzers"
-            return GateDecision(False, f"asks how many {counted}; the evidence counts none", **signals)
+            return GateDecision(False, f"asks how many {' '.join(counted)}; the evidence counts none", **signals)
         if covered < self.min_coverage:
             return GateDecision(False, f"evidence does not mention {', '.join(missing)} (coverage {covered:.2f})",
                                 **signals)

@@ -25,7 +25,6 @@ MESSAGES = {
         "too_long": "Die Frage ist zu lang ({n} Zeichen, höchstens {limit}). Bitte kürzen Sie sie.",
         "no_text": "Die Frage enthält keine Wörter.",
         "empty_index": "Der Index ist leer: Bitte zuerst Artikel aufnehmen (assistant ingest PFAD).",
-        "quoted": "",
         "near_conflict": "Zu „{asked}“ steht nichts in den Artikeln; die nächste Stelle handelt von „{found}“: "
                          "{quote} [1]",
         "near_missing": "Zu „{asked}“ steht nichts in den Artikeln. Am nächsten kommt: {quote} [1]",
@@ -37,7 +36,6 @@ MESSAGES = {
         "too_long": "The question is too long ({n} characters, at most {limit}). Please shorten it.",
         "no_text": "The question contains no words.",
         "empty_index": "The index is empty: ingest articles first (assistant ingest PATH).",
-        "quoted": "The articles say (quoted in their language): ",
         "near_conflict": "The articles say nothing about “{asked}”; the closest passage is about “{found}” "
                          "instead: “{quote}” [1]",
         "near_missing": "The articles say nothing about “{asked}”. The closest passage: “{quote}” [1]",

@@ -46,6 +46,21 @@ class NearMiss:
 
 
 @dataclass(frozen=True)
+class ShortAnswer:
+    """The few words that answer, said first: ``text`` in the question's language, taken from
+    ``quote[start:end]`` of citation ``citation`` (rendered there when the languages differ)."""
+
+    text: str
+    citation: int
+    start: int
+    end: int
+    kind: str  # the answer type it was found by: count, money, measure, age, time or exact_date
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
 class Answer:
     text: str
     citations: list[Citation]
@@ -60,11 +75,13 @@ class Answer:
     gate: dict[str, Any] = field(default_factory=dict)  # the answerability signals behind `abstained`
     fallback: bool = False  # an LLM backend's text was rejected or failed: the extractive answer stands
     nearest: NearMiss | None = None  # set only when abstained: what the articles say instead
+    short_answer: ShortAnswer | None = None  # the answer's first words, when the question asks for a value
 
     def to_dict(self, full: bool = False) -> dict[str, Any]:
         out: dict[str, Any] = {"text": self.text, "abstained": self.abstained,
                                "citations": [c.to_dict() for c in self.citations],
-                               "nearest": self.nearest.to_dict() if self.nearest else None}
+                               "nearest": self.nearest.to_dict() if self.nearest else None,
+                               "short_answer": self.short_answer.to_dict() if self.short_answer else None}
         if full:
             out.update(question=self.question, language=self.language, rewritten_question=self.rewritten_question,
                        backend=self.backend, evidence=[c.to_dict() for c in self.evidence], notes=self.notes,

@@ -34,7 +34,9 @@ MARKER = re.compile(r"\[(\d{1,2})\]")
 _NUMBER = re.compile(r"\d{1,3}(?:[.,]\d{3})+(?!\d)|\d+(?:[.,]\d+)?")
 _NAME = re.compile(r"(?<![\w])([A-ZÄÖÜ][\w\-]+)")
 # a sentence may end inside its closing quote: „…liefern.“ [2] „Berichten …
-_SENT_END = re.compile(r"[.!?][“”\"»]?(?:\s*\[\d{1,2}\])*(?=\s+[A-ZÄÖÜ„\"“\d])")
+# and a German ordinal's full stop ends none: "am 5. März", "zum 3. Mal"
+_ORDINAL = r"(?<![\s(]\d)(?<![\s(]\d\d)(?<!^\d)(?<!^\d\d)"
+_SENT_END = re.compile(rf"(?:{_ORDINAL}\.|[!?])[“”\"»]?(?:\s*\[\d{{1,2}}\])*(?=\s+[A-ZÄÖÜ„\"“\d])")
 
 # capitalised words that are not names: sentence starters, German nouns are handled by
 # checking names only against words that are capitalised mid-sentence in the claim

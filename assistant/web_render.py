@@ -127,6 +127,16 @@ def timing_line(turn: Turn) -> str:
     return f'<div class="timing">{esc(" · ".join(parts))}</div>' if parts else ""
 
 
+def answer_body(answer: Mapping[str, Any], turn_no: int, count: int) -> str:
+    """The short answer, when there is one, in bold on its own line above the quotes."""
+    text = str(answer.get("text", ""))
+    head, sep, rest = text.partition("\n\n")
+    if not answer.get("short_answer") or not sep:
+        return linked_answer(text, turn_no, count)
+    return (f'<p class="short-answer"><strong>{linked_answer(head, turn_no, count)}</strong></p>'
+            f'<div class="quotes">{linked_answer(rest, turn_no, count)}</div>')
+
+
 def chat_message(turn: Turn, turn_no: int, details: bool) -> str:
     """The assistant's bubble for one turn: error, streamed text so far, or the final answer."""
     lang = str(turn.get("language", "de"))
@@ -145,7 +155,7 @@ def chat_message(turn: Turn, turn_no: int, details: bool) -> str:
         return (f'<div class="answer near-miss"><div class="near-label">{esc(label(lang, "near_miss"))}</div>'
                 f'{linked_answer(str(nearest.get("text", "")), turn_no, 1, kind="near")}</div>'
                 + (understood_line(turn) + timing_line(turn) if details else ""))
-    html = f'<div class="answer">{linked_answer(str(answer.get("text", "")), turn_no, count)}</div>'
+    html = f'<div class="answer">{answer_body(answer, turn_no, count)}</div>'
     if answer.get("abstained") and answer.get("evidence"):
         html += f'<div class="closest"><a href="#turn-{turn_no}">{esc(message(lang, "closest"))} →</a></div>'
     if details:

@@ -22,6 +22,8 @@ CSS = """
 /* chat */
 #chat .question { white-space: pre-wrap; }
 #chat .answer { line-height: 1.55; }
+#chat .answer .short-answer { margin: 0 0 6px 0; font-size: 1.05em; }
+#chat .answer .quotes { color: var(--body-text-color); }
 #chat .answer.waiting { color: var(--body-text-color-subdued); font-style: italic; }
 #chat .answer.streaming::after { content: " ▍"; color: var(--color-accent); }
 #chat a.cite {

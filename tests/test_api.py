@@ -29,6 +29,22 @@ def test_pentagon_question(default_assistant: Assistant) -> None:
     assert answer.language == "de"
 
 
+@pytest.mark.parametrize(("question", "lang", "first"), [
+    (PENTAGON, "de", "Etwa 11.000 nordkoreanische Soldaten [1]."),
+    ("How many North Korean soldiers have reached the Kursk region according to the Pentagon?", "en",
+     "About 11,000 North Korean soldiers [1]."),
+])
+def test_the_short_answer_comes_first(default_assistant: Assistant, question: str, lang: str, first: str) -> None:
+    answer = default_assistant.ask(question)
+    assert answer.language == lang and answer.text.startswith(first + "\n\n"), answer.text
+    short = answer.to_dict()["short_answer"]
+    assert short["citation"] == 1 and short["kind"] == "count"
+    span = answer.citations[0].quote[short["start"]: short["end"]]
+    assert span == "etwa 11.000 nordkoreanische Soldaten"
+    if lang == "en":  # the German sentence follows as a quote, once quoted
+        assert "„„" not in answer.text and "“„" not in answer.text
+
+
 def test_english_question_over_german_text(default_assistant: Assistant) -> None:
     answer = default_assistant.ask("Who warned Seoul against delivering weapons to Ukraine?")
     assert not answer.abstained and "Rudenko" in answer.text
@@ -81,7 +97,7 @@ def test_injection_in_the_question_is_just_a_question(default_assistant: Assista
 
 def test_to_dict_shape(default_assistant: Assistant) -> None:
     data = default_assistant.ask(PENTAGON).to_dict()
-    assert set(data) == {"text", "abstained", "citations", "nearest"}
+    assert set(data) == {"text", "abstained", "citations", "nearest", "short_answer"}
     assert set(data["citations"][0]) >= {"number", "doc_id", "title", "text", "score", "start", "end"}
 
 

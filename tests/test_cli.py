@@ -28,8 +28,11 @@ def test_ingest_ask_json_status(tmp_path: Path) -> None:
                data=data)
     assert ask.returncode == 0, ask.stderr
     out = json.loads(ask.stdout)
-    assert set(out) == {"text", "abstained", "citations", "nearest"}
+    assert set(out) == {"text", "abstained", "citations", "nearest", "short_answer"}
     assert "11.000" in out["text"] and not out["abstained"]
+    short = out["short_answer"]  # first in the text, and a span of the sentence cited as [1]
+    assert out["text"].startswith(f"{short['text']} [1].")
+    assert out["citations"][0]["quote"][short["start"]: short["end"]] == "etwa 11.000 nordkoreanische Soldaten"
     assert {"number", "doc_id", "title", "text", "score", "start", "end"} <= set(out["citations"][0])
 
     status = _run("status", "--json", data=data)

@@ -23,6 +23,7 @@ from assistant import Answer, Assistant, Settings
 from assistant.answer import clean_passage
 from assistant.embed import Embedder
 from assistant.injection import strip_markup
+from assistant.language import detect_language
 from assistant.verify import MARKER, split_claims
 
 HOSTILE = EVALS / "data" / "hostile"
@@ -52,11 +53,18 @@ def assert_quoted(answer: Answer) -> None:
     if answer.abstained:
         return
     passages = " ".join(MARKER.sub("", c.text) for c in answer.citations)
-    flat = re.sub(r"\s+", " ", strip_markup(passages).replace("„", "").replace("“", ""))
-    for claim in split_claims(answer.text):
-        body = re.sub(r"\s+", " ", claim.text.replace("„", "").replace("“", "")).strip(" .:")
-        body = re.sub(r"^The articles say \(quoted in their language\): ", "", body)
-        assert body[:80] in flat, (claim.text, flat[:300])
+    flat = re.sub(r"\s+", " ", strip_markup(passages).replace("„", "").replace("“", "").replace("”", ""))
+    claims = split_claims(answer.text)
+    short = answer.short_answer
+    if short is not None:  # the first words: a span of the cited sentence, worded in the question's language
+        span = answer.citations[short.citation - 1].quote[short.start: short.end]
+        assert span and claims[0].text.rstrip(".") == short.text.rstrip("."), (claims[0], short)
+        if answer.language == detect_language(span):
+            assert short.text.casefold() == span.casefold(), (short, span)
+        claims = claims[1:]
+    for claim in claims:
+        body = re.sub(r"\s+", " ", claim.text.replace("„", "").replace("“", "").replace("”", "")).strip(" .:")
+        assert body.strip()[:80] in flat, (claim.text, flat[:300])
 
 
 def facts_present(answer: Answer, facts: list[list[str]]) -> bool:

@@ -75,16 +75,23 @@ def test_dead_llm_server_falls_back_to_extractive(make_assistant: Callable[..., 
     assert "11.000" in answer.text and any("generator failed" in n for n in answer.notes)
 
 
-def test_unsupported_generated_sentences_are_dropped(default_assistant: Assistant) -> None:
-    """Text with an invented number goes through the verifier: that sentence is never shown."""
-    from assistant.answer import Composed, select_evidence, to_citation
+def _pentagon_evidence(a: Assistant) -> tuple[list, list]:
+    """The evidence sentences chosen for PENTAGON and their citations, as ``Assistant.stream`` makes them."""
+    from assistant.answer import select_evidence, to_citation
     from assistant.retrieve import EvidenceScorer
 
-    a = default_assistant
     vector = a.embedder.embed_queries([PENTAGON])[0]
     evidence = EvidenceScorer().run(PENTAGON, vector, a.retriever.candidates_for(PENTAGON, vector), a.store)
     chosen = select_evidence(evidence, 3, 0.06)
-    citations = [to_citation(e, i + 1) for i, e in enumerate(chosen)]
+    return chosen, [to_citation(e, i + 1) for i, e in enumerate(chosen)]
+
+
+def test_unsupported_generated_sentences_are_dropped(default_assistant: Assistant) -> None:
+    """Text with an invented number goes through the verifier: that sentence is never shown."""
+    from assistant.answer import Composed
+
+    a = default_assistant
+    chosen, citations = _pentagon_evidence(a)
     generated = ("Laut Pentagon sind 25.000 Soldaten in Kursk [1]. "
                  "Laut Pentagon sind etwa 11.000 Soldaten in Kursk [1]. [9]")
     composer = Composer(None, SupportJudge(a.embedder.embed_texts))
@@ -94,6 +101,25 @@ def test_unsupported_generated_sentences_are_dropped(default_assistant: Assistan
     assert "25.000" not in final.text and "11.000" in final.text and "[9]" not in final.text
     assert any("25.000" in n for n in final.notes)
     assert "".join(e.text for e in events[:-1]) == final.text
+
+
+def test_generated_text_follows_the_short_answer(default_assistant: Assistant) -> None:
+    """The short answer keeps [1] for the top passage; generated sentences are numbered after it."""
+    from assistant.answer import Composed
+    from assistant.short_answer import ShortAnswerer
+
+    a = default_assistant
+    chosen, citations = _pentagon_evidence(a)
+    short = ShortAnswerer(a._translation).run(PENTAGON, "de", chosen[0])
+    assert short is not None
+    composer = Composer(None, SupportJudge(a.embedder.embed_texts))
+    generated = "Laut Pentagon sind etwa 11.000 Soldaten in Kursk [1]."
+    events = list(composer.verified((w + " " for w in generated.split(" ")), "de", chosen, citations, [], short))
+    final = events[-1]
+    assert isinstance(final, Composed) and final.short == short
+    assert final.text.startswith(f"{short.text} [1].\n\nLaut Pentagon sind etwa 11.000 Soldaten in Kursk [1].")
+    assert "".join(e.text for e in events[:-1]) == final.text
+    assert final.citations[0].quote == chosen[0].text
 
 
 def test_clean_passage_defuses_control_tokens() -> None:

@@ -78,7 +78,8 @@ def test_follow_up_uses_history(client: Client) -> None:
 
 def test_ask_returns_answer_json(client: Client) -> None:
     result = ask(client, PENTAGON)
-    assert set(result) == {"text", "abstained", "citations", "nearest"}
+    assert set(result) == {"text", "abstained", "citations", "nearest", "short_answer"}
+    assert result["short_answer"]["text"] == "Etwa 11.000 nordkoreanische Soldaten"
     assert isinstance(result["text"], str) and isinstance(result["abstained"], bool)
     names = {f.name for f in fields(Citation)}
     for number, c in enumerate(result["citations"], start=1):
@@ -105,6 +106,10 @@ def test_web_chat_handlers_stream_and_render(default_assistant: Assistant) -> No
     turns, messages, panel = steps[-1]
     answer_html = messages[-1]["content"]
     assert '<a class="cite" href="#src-1-1"' in answer_html
+    # the short answer in bold on its own line, the quotes below it
+    assert answer_html.startswith('<div class="answer"><p class="short-answer"><strong>Etwa 11.000 nordkoreanische '
+                                  'Soldaten <a class="cite" href="#src-1-1"')
+    assert '<div class="quotes">' in answer_html
     assert "Verstanden als" in answer_html
     assert 'id="src-1-1"' in panel and "<mark>" in panel and "11.000" in panel
     assert "Alle Fundstellen" in panel
