@@ -24,6 +24,7 @@ from assistant.ingest import Ingestor, IngestReport, Progress
 from assistant.injection import strip_markup
 from assistant.language import detect_language, message
 from assistant.llm import make_llm
+from assistant.reembed import ReembedReport, reembed_index
 from assistant.retrieve import Evidence, EvidenceScorer, HybridRetriever
 from assistant.schema import Answer, Citation, NearMiss, QuestionError, TextDelta
 from assistant.settings import Settings
@@ -69,6 +70,8 @@ class Assistant:
     @property
     def retriever(self) -> HybridRetriever:
         s = self.settings
+        # a query vector of another runtime than the index's would rank nonsense, silently
+        self.store.check_signature(self.embedder.signature)
         return HybridRetriever(self.store, self.embedder, s.candidates, s.dense_weight)
 
     @property
@@ -89,6 +92,10 @@ class Assistant:
                lock_wait_s: float = 0.0) -> IngestReport:
         targets = list(paths) if paths is not None else [self.settings.corpus_dir]
         return Ingestor(self.settings, self.store, lambda: self.embedder).run(targets, progress, lock_wait_s)
+
+    def reembed(self, progress: Progress | None = None, lock_wait_s: float = 0.0) -> ReembedReport:
+        """Every stored chunk embedded again with this assistant's model and runtime (``reembed.py``)."""
+        return reembed_index(self.settings, self.store, lambda: self.embedder, progress, lock_wait_s)
 
     def documents(self) -> list[DocumentInfo]:
         return self.store.documents(state="ok")

@@ -56,8 +56,10 @@ def _assistant(ctx: click.Context) -> Any:
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--wait", "wait_s", default=0.0, help="Seconds to wait for another ingest to finish.")
+@click.option("--reembed", is_flag=True,
+              help="Embed every stored chunk again with the configured model and runtime (after changing either).")
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[Path, ...], wait_s: float) -> None:
+def ingest(ctx: click.Context, paths: tuple[Path, ...], wait_s: float, reembed: bool) -> None:
     """Add, update and remove articles (.txt, .md, .jsonl) under PATHS (default: the corpus folder)."""
     from tqdm import tqdm
 
@@ -65,6 +67,8 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], wait_s: float) -> None:
     from assistant.models import ModelMissingError
     from assistant.store import StoreError
 
+    if reembed and paths:
+        raise click.UsageError("--reembed works on the whole index: give no PATHS with it.")
     bar: tqdm | None = None
 
     def progress(done: int, total: int) -> None:
@@ -73,12 +77,17 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], wait_s: float) -> None:
             bar = tqdm(total=total, unit="chunk", desc="embedding", disable=None)
         bar.update(done - bar.n)
 
+    assistant = _assistant(ctx)
     try:
-        report = _assistant(ctx).ingest(list(paths) or None, progress=progress, lock_wait_s=wait_s)
+        if reembed:
+            click.echo(assistant.reembed(progress=progress, lock_wait_s=wait_s).summary())
+            return
+        report = assistant.ingest(list(paths) or None, progress=progress, lock_wait_s=wait_s)
     except (IngestBusyError, ModelMissingError, StoreError, RuntimeError) as err:
         _fail(err)
-    if bar is not None:
-        bar.close()
+    finally:
+        if bar is not None:
+            bar.close()
     for problem in report.problems:
         click.echo(f"skipped {problem.origin}: {problem.reason}", err=True)
     click.echo(report.summary())
@@ -167,12 +176,16 @@ def models() -> None:
 @click.option("--force", is_flag=True, help="Download again even when present.")
 @click.pass_context
 def models_fetch(ctx: click.Context, llm: bool, force: bool) -> None:
-    """Download, join and verify the models into ASSISTANT_MODELS_DIR."""
+    """Download, join and verify the models into ASSISTANT_MODELS_DIR; export the ONNX graph."""
     from assistant.models import fetch_embedding, fetch_gguf
+    from assistant.onnx_export import fetch_onnx
 
     logging.getLogger("assistant.models").setLevel(logging.INFO)
-    models_dir = _settings(ctx.find_root()).models_dir
+    settings = _settings(ctx.find_root())
+    models_dir = settings.models_dir
     results = [fetch_embedding(models_dir, force)]
+    if settings.embed_runtime == "onnx":
+        results.append(fetch_onnx(models_dir, settings.embed_model, settings.max_seq_length, force))
     if llm:
         results.append(fetch_gguf(models_dir, force))
     for r in results:

@@ -6,6 +6,10 @@ evidence scoring, and computing them by *late chunking* (mean-pooling each sente
 token states out of the chunk's own forward pass) gives them at no extra model cost.
 Models whose pooling is not a mean fall back to embedding each sentence on its own.
 
+The transformer itself runs in the runtime ``encoders.py`` provides (ONNX Runtime by default,
+or PyTorch); pooling, the Dense layers and the sentence spans are here, shared by both, and
+``signature`` names the runtime, so an index never mixes the vectors of two.
+
 A model whose document prompt has a title slot (EmbeddingGemma: ``title: none | text: ``)
 gets the article's headline there, as the model was trained: in news the headline names
 what a paragraph deep in the article is about.
@@ -29,7 +33,8 @@ from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import PrivateAttr
 
 from assistant.chunking import Chunk
-from assistant.models import load_sentence_transformer
+from assistant.encoders import OnnxTokens, Runtime, TokenEncoder, TorchTokens
+from assistant.models import embed_dtype, load_sentence_transformer, release_freed_memory
 from assistant.settings import Settings
 
 SentenceMode = Literal["late", "separate"]
@@ -40,6 +45,7 @@ class Embedder(BaseEmbedding):
     """Query, document and sentence vectors; normalised float32 numpy arrays."""
 
     _model: Any = PrivateAttr()
+    _tokens: TokenEncoder = PrivateAttr()
     _query_prompt: str = PrivateAttr()
     _doc_prompt: str = PrivateAttr()
     _late: bool = PrivateAttr()
@@ -49,9 +55,22 @@ class Embedder(BaseEmbedding):
 
     def __init__(self, model_name: str, models_dir: Path, max_seq_length: int = 512,
                  batch_size: int = 16, sentence_mode: SentenceMode = "late", pad_multiple: int = 32,
-                 dtype: str = "auto", **kwargs: Any) -> None:
+                 dtype: str = "auto", runtime: Runtime = "torch", **kwargs: Any) -> None:
         super().__init__(model_name=model_name, embed_batch_size=batch_size, **kwargs)
-        self._model = load_sentence_transformer(model_name, models_dir, max_seq_length, dtype)
+        if runtime == "onnx":
+            import torch
+
+            from assistant.onnx_export import resolve_onnx
+
+            graph = resolve_onnx(models_dir, model_name)  # before the weights load: a missing graph fails fast
+            # the layers after the transformer (pooling, Dense) run in torch on the graph's fp32 states
+            self._model = load_sentence_transformer(model_name, models_dir, max_seq_length, "float32")
+            self._model[0].auto_model.to("meta")  # its weights live in the graph: free them first
+            release_freed_memory()
+            self._tokens = OnnxTokens(graph, torch.get_num_threads())
+        else:
+            self._model = load_sentence_transformer(model_name, models_dir, max_seq_length, dtype)
+            self._tokens = TorchTokens(self._model[0], embed_dtype(dtype))
         self._pad = max(1, pad_multiple)
         prompts = self._model.prompts or {}
         self._query_prompt = prompts.get("query", "")
@@ -68,7 +87,7 @@ class Embedder(BaseEmbedding):
     def from_settings(cls, settings: Settings) -> Embedder:
         s = settings
         return cls(s.embed_model, s.models_dir, s.max_seq_length, s.embed_batch_size,
-                   pad_multiple=s.embed_pad_multiple, dtype=s.embed_dtype)
+                   pad_multiple=s.embed_pad_multiple, dtype=s.embed_dtype, runtime=s.embed_runtime)
 
     @classmethod
     def class_name(cls) -> str:
@@ -85,9 +104,14 @@ class Embedder(BaseEmbedding):
         return self._model
 
     @property
+    def runtime(self) -> str:
+        """What computes the token states, and in which precision (``onnx-fp32``, ``torch-bfloat16``)."""
+        return self._tokens.name
+
+    @property
     def signature(self) -> str:
         """What an index's vectors depend on: two signatures never share one index."""
-        return f"{self.model_name}:{self.dimension}" + (":titled" if self._title_slot else "")
+        return f"{self.model_name}:{self.dimension}" + (":titled" if self._title_slot else "") + f":{self.runtime}"
 
     def doc_prefix(self, title: str = "") -> str:
         clean = " ".join(title.replace("|", " ").split())
@@ -152,11 +176,27 @@ class Embedder(BaseEmbedding):
         out = np.zeros((len(texts), self.dimension), np.float32)
         for idx in self._batches(full):
             enc = self._tokenize([full[i] for i in idx])
+            tokens = self._tokens(enc["input_ids"], enc["attention_mask"])
             with torch.inference_mode():
-                features = self._model.forward({"input_ids": enc["input_ids"],
-                                                "attention_mask": enc["attention_mask"]})
-                out[idx] = torch.nn.functional.normalize(features["sentence_embedding"].float(), dim=-1).numpy()
+                pooled = self._model[1]({"token_embeddings": tokens, "attention_mask": enc["attention_mask"]})
+                out[idx] = self._project(pooled["sentence_embedding"])
         return out
+
+    def _project(self, pooled: Any) -> np.ndarray:
+        """The layers after pooling (Dense, Normalize), one row at a time, normalised.
+
+        torch multiplies a 1-row and a 3-row matrix with different kernels, which round differently
+        (5e-8 measured); row by row, a text's vector never depends on what it was batched with.
+        """
+        import torch
+
+        rows = []
+        for row in pooled:
+            features = {"sentence_embedding": row[None]}
+            for module in list(self._model)[2:]:
+                features = module(features)
+            rows.append(features["sentence_embedding"])
+        return torch.nn.functional.normalize(torch.cat(rows).float(), dim=-1).numpy()
 
     def embed_chunks(self, chunks: Sequence[Chunk], titles: Sequence[str] | None = None
                      ) -> tuple[np.ndarray, list[np.ndarray]]:
@@ -191,8 +231,8 @@ class Embedder(BaseEmbedding):
                              return_offsets_mapping=True)
         offsets = enc.pop("offset_mapping")
         mask = enc["attention_mask"]
+        tokens = self._tokens(enc["input_ids"], mask)
         with torch.inference_mode():
-            tokens = self._model[0]({"input_ids": enc["input_ids"], "attention_mask": mask})["token_embeddings"]
             weights = mask.unsqueeze(-1).to(tokens.dtype)
             pooled = [(tokens * weights).sum(1) / weights.sum(1)]
             counts: list[int] = []
@@ -215,10 +255,7 @@ class Embedder(BaseEmbedding):
                     sentence_rows.append(tokens[i][span | in_prompt[i]].mean(0))
                 counts.append(len(chunk.sentences))
             pooled.append(torch.stack(sentence_rows))
-            features = {"sentence_embedding": torch.cat(pooled)}
-            for module in list(self._model)[2:]:
-                features = module(features)
-            vectors = torch.nn.functional.normalize(features["sentence_embedding"].float(), dim=-1).numpy()
+            vectors = self._project(torch.cat(pooled))
         chunk_vecs = vectors[: len(chunks)]
         return list(chunk_vecs), _split_rows(vectors[len(chunks):], counts)
 

@@ -9,9 +9,8 @@ stays flat however large the corpus, and a killed run is finished by the next on
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,22 +20,13 @@ from assistant.chunking import Chunk, chunk_article
 from assistant.corpus import Article, LoadProblem, absolute, iter_articles
 from assistant.embed import Embedder
 from assistant.killpoints import reached
+from assistant.models import release_freed_memory
 from assistant.settings import Settings
 from assistant.store import Store
 
 Progress = Callable[[int, int], None]
 BATCH_CHUNKS = 64
 TRIM_EVERY_BATCHES = 16
-
-
-def release_freed_memory() -> None:
-    """Hand freed heap back to the OS (glibc only; elsewhere a no-op).
-
-    Batches of different shapes leave torch's freed buffers scattered over glibc's arenas,
-    which it keeps; trimming every 16 batches measured ~70 MB less RSS at 10k chunks.
-    """
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 class IngestBusyError(RuntimeError):
@@ -68,6 +58,20 @@ def writer_lock(settings: Settings, wait_s: float = 0.0) -> FileLock:
     return FileLock(str(settings.data_dir / "write.lock"), timeout=wait_s)
 
 
+@contextlib.contextmanager
+def exclusive(settings: Settings, wait_s: float, busy: Callable[[str], Exception], then: str) -> Iterator[None]:
+    """Hold the writer lock (ingest, re-embed and repair all write); else ``busy`` says who has it and ``then``."""
+    lock = writer_lock(settings, wait_s)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise busy(f"Another ingest is writing to {settings.data_dir} (lock {lock.lock_file}); {then}") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
 @dataclass
 class _Plan:
     """What the files ask for, as ids only: small however many articles there are."""
@@ -92,14 +96,8 @@ class Ingestor:
         self._embedder = embedder  # a factory: an unchanged corpus never loads the model
 
     def run(self, paths: Iterable[Path], progress: Progress | None = None, lock_wait_s: float = 0.0) -> IngestReport:
-        lock = writer_lock(self.settings, lock_wait_s)
-        try:
-            with lock:
-                return self._run(list(paths), progress)
-        except Timeout:
-            raise IngestBusyError(
-                f"Another ingest is writing to {self.settings.data_dir} (lock {lock.lock_file}); "
-                "wait for it to finish and run again.") from None
+        with exclusive(self.settings, lock_wait_s, IngestBusyError, "wait for it to finish and run again."):
+            return self._run(list(paths), progress)
 
     def _run(self, paths: list[Path], progress: Progress | None) -> IngestReport:
         started = time.perf_counter()
@@ -223,10 +221,6 @@ class Ingestor:
 
     def _check_model(self, embedder: Embedder) -> None:
         """An index holds one model's vectors; mixing two would rank nonsense."""
-        signature = embedder.signature
-        stored = self.store.get_meta("embed_model")
-        if stored is None:
-            self.store.set_meta("embed_model", signature)
-        elif stored != signature:
-            raise RuntimeError(f"{self.settings.data_dir} was built with {stored}, not {signature}: "
-                               "use another ASSISTANT_DATA_DIR or delete this one and ingest again.")
+        self.store.check_signature(embedder.signature)
+        if self.store.get_meta("embed_model") is None:
+            self.store.set_meta("embed_model", embedder.signature)

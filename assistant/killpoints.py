@@ -22,6 +22,7 @@ POINTS = (
     "store.sqlite_commit",  # chunk rows inserted inside the open transaction, before COMMIT
     "store.finish_document",  # the 'ok' update inside its open transaction, before COMMIT
     "store.remove_document",  # vectors of a removed document deleted, its rows still there
+    "reembed.embedded",  # a re-embed batch's vectors computed, nothing of it written
     "lexical.saved_tmp",  # the new BM25 snapshot written to bm25.tmp, not yet swapped in
     "lexical.swap",  # the old snapshot moved to bm25.old, the new one not yet in place
 )

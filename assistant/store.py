@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterable, Sequence
 from contextlib import closing
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
@@ -22,7 +23,7 @@ from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
 from llama_index.core.vector_stores.types import VectorStoreQuery
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
-from assistant.chunking import Chunk
+from assistant.chunking import Chunk, Sentence
 from assistant.corpus import Article
 from assistant.killpoints import reached
 from assistant.lexical import LexicalIndex, tokenize
@@ -47,6 +48,24 @@ CREATE TABLE IF NOT EXISTS sentences (
 
 class StoreError(RuntimeError):
     """The index cannot be reached or is unusable; the message says what to do."""
+
+
+class IndexMismatchError(StoreError):
+    """The index's vectors come from another model or runtime than this process embeds with."""
+
+    def __init__(self, data_dir: Path, stored: str, current: str) -> None:
+        if stored.startswith(REEMBEDDING):
+            what = f"is half re-embedded (to {stored.removeprefix(REEMBEDDING)}): an interrupted re-embed"
+        else:
+            what = f"was built with {stored}"
+        super().__init__(
+            f"{data_dir} {what}; this process embeds with {current}, and vectors of two runtimes never share "
+            "an index. Re-embed it from its stored text with: assistant ingest --reembed "
+            "(or set ASSISTANT_EMBED_RUNTIME / ASSISTANT_EMBED_MODEL to what built it).")
+
+
+# the embed_model meta of an index whose re-embedding has begun and not finished
+REEMBEDDING = "reembedding:"
 
 
 @dataclass(frozen=True)
@@ -82,6 +101,12 @@ class StoredChunk:
     source: str
     url: str
     sentences: tuple[StoredSentence, ...] = ()
+
+    def as_chunk(self) -> Chunk:
+        """The chunk as the chunker made it, rebuilt from its docstore rows."""
+        sentences = tuple(Sentence(s.start, s.end, self.text[s.start - self.start: s.end - self.start])
+                          for s in self.sentences)
+        return Chunk(self.chunk_id, self.doc_id, self.index, self.start, self.end, self.text, sentences)
 
 
 def display_title(title: str, text: str) -> str:
@@ -354,6 +379,38 @@ class Store:
             cur.execute("BEGIN")
             cur.executemany("DELETE FROM sources WHERE origin=?", [(o,) for o in deletes])
             cur.executemany("INSERT OR REPLACE INTO sources(origin, doc_id) VALUES (?,?)", list(upserts.items()))
+            cur.execute("COMMIT")
+
+    def check_signature(self, current: str) -> None:
+        """``IndexMismatchError`` unless the index is empty or was built by ``current``."""
+        stored = self.get_meta("embed_model")
+        if stored is not None and stored != current:
+            raise IndexMismatchError(self.settings.data_dir, stored, current)
+
+    def replace_vectors(self, chunks: Sequence[Chunk], vectors: np.ndarray, sentence_vectors: Sequence[np.ndarray],
+                        titles: dict[str, str], done_key: str) -> None:
+        """New vectors for stored chunks: Chroma first, then the sentence rows and ``done_key`` in one commit.
+
+        A crash in between leaves the batch's Chroma vectors new and its sentence vectors old, with
+        ``done_key`` not yet past it, so a resumed re-embed writes the batch again.
+        """
+        self.put_vectors(chunks, vectors, titles)
+        with closing(self._db.cursor()) as cur:
+            cur.execute("BEGIN")
+            cur.executemany(
+                "UPDATE sentences SET vec=? WHERE chunk_id=? AND idx=?",
+                [(vecs[i].astype(np.float16).tobytes(), c.chunk_id, i)
+                 for c, vecs in zip(chunks, sentence_vectors, strict=True) for i in range(len(c.sentences))])
+            if chunks:
+                cur.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?,?)", (done_key, chunks[-1].chunk_id))
+            cur.execute("COMMIT")
+
+    def finish_reembed(self, signature: str, done_key: str) -> None:
+        with closing(self._db.cursor()) as cur:
+            cur.execute("BEGIN")
+            cur.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('embed_model', ?)", (signature,))
+            cur.execute("DELETE FROM meta WHERE key=?", (done_key,))
+            self._bump_version()  # serving processes drop what they cached of the old vectors
             cur.execute("COMMIT")
 
     def set_meta(self, key: str, value: str) -> None:

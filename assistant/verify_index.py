@@ -18,14 +18,11 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from filelock import Timeout
-
-from assistant.chunking import Chunk, Sentence
 from assistant.embed import Embedder
-from assistant.ingest import writer_lock
+from assistant.ingest import exclusive
 from assistant.lexical import LexicalIndex
 from assistant.settings import Settings
-from assistant.store import DocumentInfo, Store, StoredChunk, StoreError
+from assistant.store import DocumentInfo, Store, StoreError
 
 REEMBED_BATCH = 64
 
@@ -65,16 +62,8 @@ class VerifyReport:
 def verify_index(settings: Settings, store: Store, embedder: Embedder | Callable[[], Embedder] | None = None,
                  lock_wait_s: float = 0.0) -> VerifyReport:
     """Check and repair the index under ``settings.data_dir``; the embedding model loads only if vectors are missing."""
-    lock = writer_lock(settings, lock_wait_s)
-    try:
-        lock.acquire()
-    except Timeout:
-        raise StoreError(f"An ingest is writing to {settings.data_dir} (lock {lock.lock_file}); "
-                         "run the check again when it has finished.") from None
-    try:
+    with exclusive(settings, lock_wait_s, StoreError, "run the check again when it has finished."):
         return _Verifier(settings, store, embedder).run()
-    finally:
-        lock.release()
 
 
 class _Verifier:
@@ -171,7 +160,7 @@ class _Verifier:
         headlines = store.headlines()
         for lo in range(0, len(missing), REEMBED_BATCH):
             stored = store.get_chunks(missing[lo: lo + REEMBED_BATCH])
-            chunks = [_as_chunk(stored[cid]) for cid in missing[lo: lo + REEMBED_BATCH] if cid in stored]
+            chunks = [stored[cid].as_chunk() for cid in missing[lo: lo + REEMBED_BATCH] if cid in stored]
             # sentence vectors are already stored: not rewritten
             vectors, _ = embedder.embed_chunks(chunks, [headlines.get(c.doc_id, "") for c in chunks])
             store.put_vectors(chunks, vectors, titles)
@@ -186,11 +175,7 @@ class _Verifier:
             s = self.settings
             embedder = Embedder.from_settings(s)
         # vectors of another model would rank nonsense next to the stored ones
-        signature = embedder.signature
-        stored = self.store.get_meta("embed_model")
-        if stored is not None and stored != signature:
-            raise StoreError(f"{self.settings.data_dir} was built with {stored}, not {signature}: "
-                             "cannot re-embed missing vectors with another model.")
+        self.store.check_signature(embedder.signature)
         return embedder
 
     # --- BM25 ------------------------------------------------------------------------------------
@@ -209,9 +194,3 @@ class _Verifier:
             return "mismatched"
         return "ok"
 
-
-def _as_chunk(stored: StoredChunk) -> Chunk:
-    """The chunk as the chunker made it, rebuilt from its docstore rows."""
-    sentences = tuple(Sentence(s.start, s.end, stored.text[s.start - stored.start: s.end - stored.start])
-                      for s in stored.sentences)
-    return Chunk(stored.chunk_id, stored.doc_id, stored.index, stored.start, stored.end, stored.text, sentences)

@@ -23,6 +23,7 @@ from assistant.api import Assistant
 from assistant.embed import Embedder
 from assistant.retrieve import EvidenceScorer, HybridRetriever
 from assistant.settings import Settings
+from evals.cache import ingest_cached
 
 GQ_DIR = Path(__file__).resolve().parent / "data" / "germanquad"
 DEFAULT_DATA_DIR = Path.home() / ".cache" / "assistant" / "evals" / "germanquad"
@@ -109,7 +110,7 @@ class Benchmark:
         self.assistant = Assistant(self.settings, embedder=embedder)
         self.corpus = write_corpus(data_dir / "corpus" / "germanquad.jsonl", directory)
         started = time.perf_counter()
-        report = self.assistant.ingest([self.corpus])
+        report = ingest_cached(self.assistant, [self.corpus], self.progress)
         self.progress(f"ingest: {report.summary()} ({time.perf_counter() - started:.0f} s)")
         self.mapping = passage_ids(self.assistant, self.corpus)
 

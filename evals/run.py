@@ -18,6 +18,7 @@ from assistant.embed import CachedEmbed, Embedder
 from assistant.ingest import IngestReport
 from assistant.settings import Settings
 from assistant.verify import SupportJudge
+from evals.cache import ingest_cached
 from evals.gnad import GNAD_CSV, SOURCE, write_gnad_jsonl
 from evals.gold import GoldQuestion
 from evals.metrics import CitationGrader, QuestionResult, grade
@@ -97,7 +98,7 @@ def run_setting(setting: Setting, questions: Sequence[GoldQuestion], backends: S
     """Ingest the setting's corpus (incrementally), then ask every question with every backend."""
     started = time.perf_counter()
     first = Assistant(setting.settings, embedder=embedder)
-    report = first.ingest(setting.paths)
+    report = ingest_cached(first, setting.paths, progress or (lambda _: None))
     embedder = first.embedder
     if progress:
         progress(f"{setting.name}: {report.summary()}")

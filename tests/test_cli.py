@@ -57,3 +57,14 @@ def test_unreachable_chroma_server_names_the_url(tmp_path: Path) -> None:
     result = _run("ingest", data=tmp_path / "d", env={"ASSISTANT_CHROMA_URL": url})
     assert result.returncode == 2
     assert url in result.stderr
+
+
+def test_reembed_takes_no_paths(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["--data-dir", str(tmp_path / "d"), "ingest", "--reembed", "corpus"])
+    assert result.exit_code == 2 and "--reembed works on the whole index" in result.output
+
+
+def test_reembed_of_an_empty_index_has_nothing_to_do(tmp_path: Path) -> None:
+    result = _run("ingest", "--reembed", data=tmp_path / "d")
+    assert result.returncode == 0, result.stderr
+    assert "nothing to do" in result.stdout

@@ -28,6 +28,6 @@ def test_quick_bench_reports_every_key(tmp_path: Path) -> None:
     assert [k for k in measured if result[k] is None] == []
     assert result["ingest_chunks_per_s"] > 0 and result["chroma_server_vectors"] == 10_000
     text = doc.read_text(encoding="utf-8")
-    assert GENERATED in text and "ingest_vs_raw" in text
+    assert GENERATED in text and "ingest_vs_torch_raw" in text
     assert (tmp_path / "benchmarks.png").exists()
-    assert "ingest_vs_raw" in done.stdout
+    assert "ingest_vs_torch_raw" in done.stdout

@@ -18,12 +18,16 @@ def test_summarize_without_phases_has_every_key_as_none() -> None:
 def test_summarize_ratios() -> None:
     phases = {"main": {"ingest": {"chunks": 100, "chunks_per_s": 9.0, "articles_per_s": 3.0,
                                   "rss_by_chunks": [[64, 1000.0], [100, 1010.0]]},
-                       "raw_encode": {"chunks_per_s": 10.0, "best_batch_size": 16},
+                       "raw_encode": {"chunks_per_s": 10.0, "best_batch_size": 16, "runtime": "torch-float32"},
+                       "encoder_runtime": "onnx-fp32",
+                       "retrieval": {"p50": 30.0, "stages_ms": {"embed": {"p50": 18.0}}},
                        "subset_ingest": {"articles_per_s": 2.0, "chunks_per_s": 8.0}},
               "llamaindex": {"articles_per_s": 0.5, "chunks_per_s": 2.0},
               "chroma": {"vectors": 1_000_000, "query_p50_ms": 7.0}}
     doc = summarize(phases)
-    assert doc["ingest_vs_raw"] == 0.9
+    assert doc["ingest_vs_torch_raw"] == 0.9
+    assert (doc["encoder_runtime"], doc["raw_encode_runtime"]) == ("onnx-fp32", "torch-float32")
+    assert (doc["retrieval_p50_ms"], doc["query_embed_p50_ms"]) == (30.0, 18.0)
     assert doc["speedup_vs_llamaindex_default"] == 4.0
     assert doc["speedup_vs_llamaindex_default_chunks"] == 4.0
     assert doc["chroma_server_1m_query_p50_ms"] == 7.0
@@ -36,10 +40,11 @@ def test_small_chroma_run_does_not_count_as_a_million() -> None:
 
 def test_verdicts() -> None:
     targets = {k: list(v) for k, v in TARGETS.items()}
-    assert verdict("retrieval_p50_ms", 59.0, targets).endswith("met")
-    assert verdict("retrieval_p50_ms", 61.0, targets).endswith("MISSED")
-    assert verdict("ingest_vs_raw", 0.95, targets).endswith("met")
-    assert verdict("ingest_vs_raw", None, targets) == ""
+    assert verdict("retrieval_p50_ms", 34.0, targets).endswith("met")
+    assert verdict("retrieval_p50_ms", 36.0, targets).endswith("MISSED")
+    assert verdict("ingest_vs_torch_raw", 1.6, targets).endswith("met")
+    assert verdict("ingest_vs_torch_raw", 0.95, targets).endswith("MISSED")
+    assert verdict("ingest_vs_torch_raw", None, targets) == ""
     assert fmt(None) == "—"
 
 

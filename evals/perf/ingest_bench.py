@@ -18,6 +18,7 @@ from assistant.api import Assistant
 from assistant.chunking import chunk_article
 from assistant.corpus import load_articles
 from assistant.embed import Embedder
+from assistant.models import embed_dtype, load_sentence_transformer
 from assistant.settings import Settings
 from evals.perf.machine import RssSampler, rss_mb
 from evals.perf.profiling import profile
@@ -99,12 +100,13 @@ def chunk_texts(paths: list[Path], settings: Settings, embedder: Embedder) -> li
     return texts
 
 
-def raw_encode(embedder: Embedder, texts: list[str], batch_sizes: list[int], sample: int, rate_sample: int = 256
-               ) -> dict[str, Any]:
-    """``SentenceTransformer.encode`` alone on the same inputs: a batch-size sweep on ``sample`` texts,
-    then the rate at the best size on ``rate_sample`` others drawn at random (all, if fewer): a
-    per-chunk rate, without a second full embedding pass that would double the benchmark's time."""
-    model = embedder.model
+def raw_encode(texts: list[str], batch_sizes: list[int], sample: int, rate_sample: int = 256) -> dict[str, Any]:
+    """PyTorch's bare model (``SentenceTransformer.encode``, bf16 where the CPU has it) on the same inputs:
+    a batch-size sweep on ``sample`` texts, then the rate at the best size on ``rate_sample`` others
+    drawn at random (all, if fewer): a per-chunk rate, without a second full embedding pass that
+    would double the benchmark's time. The yardstick for ingest whatever runtime ingest uses."""
+    s = Settings()
+    model = load_sentence_transformer(s.embed_model, s.models_dir, s.max_seq_length, s.embed_dtype)
     rng = random.Random(0)
     order = rng.sample(range(len(texts)), len(texts))
     picked = [texts[i] for i in order[:sample]]
@@ -120,7 +122,8 @@ def raw_encode(embedder: Embedder, texts: list[str], batch_sizes: list[int], sam
     model.encode(rest, batch_size=best, normalize_embeddings=True, convert_to_numpy=True)
     seconds = time.perf_counter() - started
     return {"chunks": len(rest), "of_chunks": len(texts), "best_batch_size": best, "seconds": seconds,
-            "chunks_per_s": len(rest) / seconds, "sweep_chunks_per_s": sweep}
+            "chunks_per_s": len(rest) / seconds, "sweep_chunks_per_s": sweep,
+            "runtime": f"torch-{embed_dtype(s.embed_dtype)}"}
 
 
 def reingest_in_process(data_dir: Path, paths: list[Path]) -> dict[str, Any]:

@@ -48,7 +48,8 @@ def main_phase(args: dict[str, Any]) -> dict[str, Any]:
                                                              embedder)
     out["ingest"] = ingest_bench.timed_ingest(work / "index", full_paths, embedder)
     texts = ingest_bench.chunk_texts(full_paths, ingest_bench.settings_for(work / "index"), embedder)
-    out["raw_encode"] = ingest_bench.raw_encode(embedder, texts, args["batch_sizes"], args["raw_sample"])
+    out["raw_encode"] = ingest_bench.raw_encode(texts, args["batch_sizes"], args["raw_sample"])
+    out["encoder_runtime"] = embedder.runtime
     assistant = Assistant(ingest_bench.settings_for(work / "index"), embedder=embedder)
     qs = questions(args["questions"])
     out["retrieval"] = query_bench.retrieval(assistant, qs)
