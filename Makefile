@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: setup models local browser run test lint eval gate bench bench-quick clean
+.PHONY: setup models local ray browser run test lint eval gate bench bench-quick clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ local: $(VENV)/.installed
 	  $(PY) -m pip install -q --no-deps $(WHEELS)/llama_cpp_python-0.3.36-*.whl; \
 	  $(PY) -m pip install -q -e '.[local]'; }
 
+# the optional Ray extra (assistant ingest --ray); the tests run it for real on a local instance
+ray: $(VENV)/.installed
+	@$(PY) -c "import ray.data" 2>/dev/null || $(PY) -m pip install -q -e '.[ray]'
+
 browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 
@@ -37,7 +41,7 @@ run: setup
 	$(VENV)/bin/assistant ingest
 	$(VENV)/bin/assistant serve --no-ingest
 
-test: setup local browser
+test: setup local ray browser
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -q
 

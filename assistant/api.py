@@ -89,9 +89,11 @@ class Assistant:
 
     # --- ingest -----------------------------------------------------------------------------
     def ingest(self, paths: Iterable[Path] | None = None, progress: Progress | None = None,
-               lock_wait_s: float = 0.0) -> IngestReport:
+               lock_wait_s: float = 0.0, ray_address: str | None = None) -> IngestReport:
+        """``ray_address``: embed on a Ray cluster ("" starts a local one; ``ray_ingest.py``)."""
         targets = list(paths) if paths is not None else [self.settings.corpus_dir]
-        return Ingestor(self.settings, self.store, lambda: self.embedder).run(targets, progress, lock_wait_s)
+        return Ingestor(self.settings, self.store, lambda: self.embedder).run(targets, progress, lock_wait_s,
+                                                                              ray_address)
 
     def reembed(self, progress: Progress | None = None, lock_wait_s: float = 0.0) -> ReembedReport:
         """Every stored chunk embedded again with this assistant's model and runtime (``reembed.py``)."""

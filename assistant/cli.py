@@ -58,8 +58,11 @@ def _assistant(ctx: click.Context) -> Any:
 @click.option("--wait", "wait_s", default=0.0, help="Seconds to wait for another ingest to finish.")
 @click.option("--reembed", is_flag=True,
               help="Embed every stored chunk again with the configured model and runtime (after changing either).")
+@click.option("--ray", "ray_address", is_flag=False, flag_value="", default=None, metavar="[ADDRESS]",
+              help="Embed on Ray (pip install -e '.[ray]'): the cluster at ADDRESS, or a local one without it.")
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[Path, ...], wait_s: float, reembed: bool) -> None:
+def ingest(ctx: click.Context, paths: tuple[Path, ...], wait_s: float, reembed: bool, ray_address: str | None
+           ) -> None:
     """Add, update and remove articles (.txt, .md, .jsonl) under PATHS (default: the corpus folder)."""
     from tqdm import tqdm
 
@@ -69,6 +72,8 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], wait_s: float, reembed: 
 
     if reembed and paths:
         raise click.UsageError("--reembed works on the whole index: give no PATHS with it.")
+    if reembed and ray_address is not None:
+        raise click.UsageError("--reembed runs in this process: give it without --ray.")
     bar: tqdm | None = None
 
     def progress(done: int, total: int) -> None:
@@ -82,7 +87,8 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], wait_s: float, reembed: 
         if reembed:
             click.echo(assistant.reembed(progress=progress, lock_wait_s=wait_s).summary())
             return
-        report = assistant.ingest(list(paths) or None, progress=progress, lock_wait_s=wait_s)
+        report = assistant.ingest(list(paths) or None, progress=progress, lock_wait_s=wait_s,
+                                  ray_address=ray_address)
     except (IngestBusyError, ModelMissingError, StoreError, RuntimeError) as err:
         _fail(err)
     finally:

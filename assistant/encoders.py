@@ -47,7 +47,11 @@ class TorchTokens:
 
 
 class OnnxTokens:
-    """The transformer exported by ``onnx_export.export_onnx``, run by ONNX Runtime on the CPU."""
+    """The transformer exported by ``onnx_export.export_onnx``, run by ONNX Runtime.
+
+    On the CPU; on a GPU where the installed ONNX Runtime has CUDA (``onnxruntime-gpu``, e.g. on
+    the nodes of a Ray cluster, ``ray_ingest.py``): the same graph in fp32, so the same signature.
+    """
 
     name = "onnx-fp32"
 
@@ -59,7 +63,8 @@ class OnnxTokens:
         options.intra_op_num_threads = max(1, threads)
         options.inter_op_num_threads = 1
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        self._session = ort.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
+        gpu = [p for p in ("CUDAExecutionProvider",) if p in ort.get_available_providers()]
+        self._session = ort.InferenceSession(str(model_path), options, providers=[*gpu, "CPUExecutionProvider"])
 
     def __call__(self, input_ids: Any, attention_mask: Any) -> Any:
         import torch

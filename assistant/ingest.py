@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from filelock import FileLock, Timeout
 
 from assistant.chunking import Chunk, chunk_article
@@ -51,6 +52,21 @@ class IngestReport:
         if self.recovered:
             text += f", recovered {self.recovered} interrupted"
         return text
+
+
+@dataclass
+class Embedded:
+    """One article, chunked and embedded, ready for the writer: from this process or from Ray workers."""
+
+    article: Article
+    chunks: list[Chunk]
+    vectors: list[np.ndarray | None]  # one per chunk
+    sentence_vectors: list[np.ndarray | None]  # per chunk: one row per sentence
+    signature: str = ""  # the embedder's (Ray rows carry it: the writer checks it before writing)
+
+    @property
+    def missing(self) -> int:
+        return sum(v is None for v in self.vectors)
 
 
 def writer_lock(settings: Settings, wait_s: float = 0.0) -> FileLock:
@@ -95,11 +111,13 @@ class Ingestor:
         self.store = store
         self._embedder = embedder  # a factory: an unchanged corpus never loads the model
 
-    def run(self, paths: Iterable[Path], progress: Progress | None = None, lock_wait_s: float = 0.0) -> IngestReport:
+    def run(self, paths: Iterable[Path], progress: Progress | None = None, lock_wait_s: float = 0.0,
+            ray_address: str | None = None) -> IngestReport:
+        """``ray_address``: embed on Ray ("" starts a local instance); None embeds in this process."""
         with exclusive(self.settings, lock_wait_s, IngestBusyError, "wait for it to finish and run again."):
-            return self._run(list(paths), progress)
+            return self._run(list(paths), progress, ray_address)
 
-    def _run(self, paths: list[Path], progress: Progress | None) -> IngestReport:
+    def _run(self, paths: list[Path], progress: Progress | None, ray_address: str | None = None) -> IngestReport:
         started = time.perf_counter()
         report = IngestReport()
         store = self.store
@@ -110,7 +128,7 @@ class Ingestor:
         plan = self._plan(paths, report)
         roots = [absolute(p) for p in paths]
         gone = [o for o in store.sources() if o not in plan.desired and _in_scope(o, roots)]
-        report.chunks = self._write(paths, plan.to_write, plan.chunks, progress)
+        report.chunks = self._write(paths, plan.to_write, plan.chunks, progress, ray_address)
 
         store.set_sources(plan.desired, gone)
         still_used = set(store.sources().values())
@@ -118,7 +136,7 @@ class Ingestor:
         store.remove_documents(orphans)
         # an update replaces a document: it counts once, as updated, not also as removed
         report.removed = len(set(orphans) - plan.replaced)
-        store.ensure_lexical(persist=True)
+        store.lexical.sync()  # also catches up after a run killed between its sync's two commits
         report.seconds = time.perf_counter() - started
         return report
 
@@ -161,66 +179,110 @@ class Ingestor:
     def _chunks(self, article: Article) -> list[Chunk]:
         return chunk_article(article, self.settings.chunk_chars, self.settings.min_chunk_chars)
 
-    def _write(self, paths: list[Path], to_write: set[str], total: int, progress: Progress | None) -> int:
-        """Second pass: embed and store the new documents in batches of ``BATCH_CHUNKS``.
+    def _write(self, paths: list[Path], to_write: set[str], total: int, progress: Progress | None,
+               ray_address: str | None) -> int:
+        """Second pass: the new documents embedded (here, or on Ray), then stored by this one writer.
 
         Only the open batch and the documents it touches are in memory; a document is
-        marked finished once its last chunk is written.
+        recorded pending before its vectors are written and marked finished after.
         """
         if not to_write:
             return 0
         # connect before embedding: a dead Chroma server must fail in seconds, not after the model
         # has embedded a batch (tests/test_chroma_server.py)
         _ = self.store.vector_store
-        embedder = self._embedder()
-        self._check_model(embedder)
-        pending = set(to_write)
+        if ray_address is None:
+            embedder = self._embedder()
+            self._check_model(embedder.signature)
+            # problems were recorded by the planning pass; a file that broke since then is skipped here too
+            wanted = (a for a in iter_articles(paths, [], self.settings.max_file_mb) if a.doc_id in to_write)
+            stream = self._embed_here(wanted, embedder)
+        else:
+            from assistant.ray_ingest import embed_on_ray
+
+            stream = embed_on_ray(self.settings, paths, to_write, ray_address)
+        return self._store(stream, set(to_write), total, progress)
+
+    def _embed_here(self, articles: Iterator[Article], embedder: Embedder) -> Iterator[Embedded]:
+        """Embedding batches of ``BATCH_CHUNKS`` chunks across article boundaries; articles out in order."""
+        waiting: list[Embedded] = []  # articles read, some chunk vectors still to come
+        batch: list[tuple[Embedded, int]] = []
+
+        def run() -> Iterator[Embedded]:
+            chunks = [e.chunks[i] for e, i in batch]
+            vectors, sentence_vectors = embedder.embed_chunks(chunks, [e.article.title for e, _ in batch])
+            reached("ingest.embedded")
+            for (e, i), vector, sentences in zip(batch, vectors, sentence_vectors, strict=True):
+                e.vectors[i], e.sentence_vectors[i] = vector, sentences
+            batch.clear()
+            yield from ready()
+
+        def ready() -> Iterator[Embedded]:
+            while waiting and not waiting[0].missing:
+                yield waiting.pop(0)
+
+        seen: set[str] = set()
+        for article in articles:
+            if article.doc_id in seen:  # the same content in two files: embedded once
+                continue
+            seen.add(article.doc_id)
+            chunks = self._chunks(article)
+            item = Embedded(article, chunks, [None] * len(chunks), [None] * len(chunks), embedder.signature)
+            waiting.append(item)
+            for i in range(len(chunks)):
+                batch.append((item, i))
+                if len(batch) >= BATCH_CHUNKS:
+                    yield from run()
+            yield from ready()
+        if batch:
+            yield from run()
+
+    def _store(self, stream: Iterator[Embedded], pending: set[str], total: int, progress: Progress | None) -> int:
+        """The single writer: documents begun, written in batches of at least ``BATCH_CHUNKS`` chunks, finished."""
         done = 0
-        batch: list[Chunk] = []
-        open_docs: dict[str, Article] = {}
-        remaining: dict[str, int] = {}
+        flushes = 0
+        batch: list[Embedded] = []
 
         def flush() -> None:
-            nonlocal done, batch
+            nonlocal done, flushes
             if not batch:
                 return
-            vectors, sentence_vectors = embedder.embed_chunks(batch, [open_docs[c.doc_id].title for c in batch])
-            reached("ingest.embedded")
-            self.store.write_chunks(batch, vectors, sentence_vectors, open_docs)
-            for chunk in batch:
-                remaining[chunk.doc_id] -= 1
-                if remaining[chunk.doc_id] == 0:
-                    self.store.finish_document(chunk.doc_id)
-                    del remaining[chunk.doc_id], open_docs[chunk.doc_id]
-            done += len(batch)
-            batch = []
-            if (done // BATCH_CHUNKS) % TRIM_EVERY_BATCHES == 0:
+            chunks = [c for e in batch for c in e.chunks]
+            self.store.write_chunks(chunks, np.stack([v for e in batch for v in e.vectors]),
+                                    [s for e in batch for s in e.sentence_vectors],
+                                    {e.article.doc_id: e.article for e in batch})
+            for e in batch:
+                self.store.finish_document(e.article.doc_id)
+            self.store.lexical.sync()  # readers find the batch's documents by their words too
+            done += len(chunks)
+            flushes += 1
+            batch.clear()
+            if flushes % TRIM_EVERY_BATCHES == 0:
                 release_freed_memory()
             if progress:
                 progress(done, max(total, done))
 
-        # problems were recorded by the planning pass; a file that broke since then is skipped here too
-        for article in iter_articles(paths, [], self.settings.max_file_mb):
-            if article.doc_id not in pending:
+        checked = ""
+        for item in stream:
+            if item.article.doc_id not in pending:
                 continue
-            pending.discard(article.doc_id)
-            chunks = self._chunks(article)
-            self.store.begin_document(article, len(chunks))
+            pending.discard(item.article.doc_id)
+            if item.signature != checked:
+                self._check_model(item.signature)
+                checked = item.signature
+            self.store.begin_document(item.article, len(item.chunks))
             reached("ingest.begin_document")
-            if not chunks:
-                self.store.finish_document(article.doc_id)
+            if not item.chunks:
+                self.store.finish_document(item.article.doc_id)
                 continue
-            open_docs[article.doc_id] = article
-            remaining[article.doc_id] = len(chunks)
-            for chunk in chunks:
-                batch.append(chunk)
-                if len(batch) >= BATCH_CHUNKS:
-                    flush()
+            batch.append(item)
+            if sum(len(e.chunks) for e in batch) >= BATCH_CHUNKS:
+                flush()
         flush()
         return done
 
-    def _check_model(self, embedder: Embedder) -> None:
+    def _check_model(self, signature: str) -> None:
         """An index holds one model's vectors; mixing two would rank nonsense."""
-        self.store.check_signature(embedder.signature)
+        self.store.check_signature(signature)
         if self.store.get_meta("embed_model") is None:
-            self.store.set_meta("embed_model", embedder.signature)
+            self.store.set_meta("embed_model", signature)

@@ -2,8 +2,8 @@
 
 ``ASSISTANT_TEST_KILL_AT=<point>:<n>`` makes the n-th arrival at ``reached(point)``
 SIGKILL the process, so the crash tests (tests/test_ingest_crash.py) can stop an ingest
-exactly mid-batch, between the Chroma write and the SQLite commit, or between the two
-renames of a BM25 save, and prove the next run repairs it. Outside tests the variable
+exactly mid-batch, between the Chroma write and the SQLite commit, or between the BM25
+index's commit and the clearing of its outbox, and prove the next run repairs it. Outside tests the variable
 is unset and ``reached`` is one comparison against ``None``.
 
 Points: see ``POINTS``; each is named after the module and step that calls it.
@@ -21,10 +21,9 @@ POINTS = (
     "store.chroma_added",  # vectors in Chroma, docstore rows not yet written
     "store.sqlite_commit",  # chunk rows inserted inside the open transaction, before COMMIT
     "store.finish_document",  # the 'ok' update inside its open transaction, before COMMIT
+    "lexical.committed",  # the BM25 index committed a sync, its outbox in SQLite not yet cleared
     "store.remove_document",  # vectors of a removed document deleted, its rows still there
     "reembed.embedded",  # a re-embed batch's vectors computed, nothing of it written
-    "lexical.saved_tmp",  # the new BM25 snapshot written to bm25.tmp, not yet swapped in
-    "lexical.swap",  # the old snapshot moved to bm25.old, the new one not yet in place
 )
 
 

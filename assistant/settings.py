@@ -41,6 +41,13 @@ class Settings(BaseSettings):
     chunk_chars: int = 900
     min_chunk_chars: int = 200
 
+    # ingest on Ray (`assistant ingest --ray`): embedding actors, each one model; articles per batch sent
+    # to an actor; CPUs an actor reserves, which Ray also makes its thread count (OMP_NUM_THREADS), so
+    # unset means all of the smallest node's: one actor per node, as fast as the in-process path
+    ray_actors: int = 1
+    ray_batch_articles: int = 16
+    ray_actor_cpus: float | None = None
+
     # store
     chroma_url: str | None = None
     collection: str = "articles"

@@ -1,10 +1,10 @@
 """The index on disk: Chroma for chunk vectors, SQLite for everything else.
 
 The SQLite docstore holds the manifest (sources, document hashes and states),
-chunk texts with offsets and BM25 tokens, and each sentence's vector. It is the
-source of truth that makes the index checkable: a document is ``ok`` only after
-its vectors are in Chroma, so a killed ingest leaves ``pending`` rows that the
-next run redoes. This is the only module that writes the index.
+chunk texts with offsets and BM25 tokens, each sentence's vector, and the outbox of the
+BM25 index (``lexical.py``). It is the source of truth that makes the index checkable: a
+document is ``ok`` only after its vectors are in Chroma, so a killed ingest leaves ``pending``
+rows that the next run redoes. This module and ``lexical.py`` are the only ones that write it.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 CREATE TABLE IF NOT EXISTS sentences (
     chunk_id TEXT NOT NULL, idx INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
     vec BLOB NOT NULL, PRIMARY KEY (chunk_id, idx));
+CREATE TABLE IF NOT EXISTS lexical_removed (chunk_id TEXT PRIMARY KEY);
 """
 
 
@@ -159,11 +160,17 @@ class Store:
         self._db.executescript(SCHEMA)
         # ``title`` is what cards show (an untitled article's first words); ``headline`` is the
         # article's own title or "", what its vectors were embedded with. Older stores lack it.
-        if "headline" not in {row[1] for row in self._db.execute("PRAGMA table_info(documents)")}:
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(documents)")}
+        if "headline" not in columns:
             self._db.execute("ALTER TABLE documents ADD COLUMN headline TEXT NOT NULL DEFAULT ''")
+        # ``lexical``: 1 once the document's chunks are committed to the BM25 index; stores from
+        # before it start at 0, so the next ingest (or verify) indexes them
+        if "lexical" not in columns:
+            self._db.execute("ALTER TABLE documents ADD COLUMN lexical INTEGER NOT NULL DEFAULT 0")
+        self._db.execute("CREATE INDEX IF NOT EXISTS documents_unsynced ON documents(doc_id) WHERE lexical = 0")
         self._chroma: Any = None
         self._vector_store: ChromaVectorStore | None = None
-        self.lexical = LexicalIndex(settings.data_dir / "bm25")
+        self.lexical = LexicalIndex(settings.data_dir / "lexical", self._db)
 
     # --- chroma -------------------------------------------------------------------
     @property
@@ -229,6 +236,11 @@ class Store:
     def chunk_ids(self) -> set[str]:
         return {r[0] for r in self._db.execute("SELECT chunk_id FROM chunks")}
 
+    def ok_chunk_ids(self) -> set[str]:
+        """The chunks of ``ok`` documents: what search may find."""
+        return {r[0] for r in self._db.execute(
+            "SELECT c.chunk_id FROM chunks c JOIN documents d ON d.doc_id = c.doc_id WHERE d.state = 'ok'")}
+
     def get_chunks(self, chunk_ids: Sequence[str], with_vectors: bool = True) -> dict[str, StoredChunk]:
         if not chunk_ids:
             return {}
@@ -250,34 +262,10 @@ class Store:
                                    date or "", source or "", url or "", tuple(sentences.get(cid, ())))
         return out
 
-    def iter_tokens(self) -> Iterable[tuple[str, list[str]]]:
-        for cid, tokens in self._db.execute(
-                "SELECT c.chunk_id, c.tokens FROM chunks c JOIN documents d ON d.doc_id=c.doc_id "
-                "WHERE d.state='ok' ORDER BY c.chunk_id"):
-            yield cid, tokens.split()
-
-    # --- lexical snapshot -------------------------------------------------------------
-    def ensure_lexical(self, persist: bool = False) -> LexicalIndex:
-        """The BM25 snapshot matching the docstore; rebuilt when it is missing or stale.
-
-        Only the writer (``persist=True``, under the write lock) saves the rebuilt snapshot:
-        a reader saving it beside a running ingest raced the ingest's own save and could make
-        it fail (tests/test_locking.py checks that readers leave the snapshot alone).
-        """
-        version = self.version()
-        if self.lexical.version != version and not (self.lexical.load() and self.lexical.version == version):
-            self.rebuild_lexical(persist=False)
-        if persist and self.lexical.saved_version != self.lexical.version:
-            self.lexical.save()
-        return self.lexical
-
-    def rebuild_lexical(self, persist: bool = True) -> None:
-        # the version is read first: a write landing meanwhile makes the snapshot look stale, never newer
-        version = self.version()
-        pairs = list(self.iter_tokens())
-        self.lexical.build([p[0] for p in pairs], [p[1] for p in pairs], version)
-        if persist:
-            self.lexical.save()
+    # --- lexical index ----------------------------------------------------------------
+    def ensure_lexical(self) -> LexicalIndex:
+        """The BM25 index, reloaded if the docstore changed since the last look."""
+        return self.lexical.refresh(self.version())
 
     # --- writes ---------------------------------------------------------------------------
     def _bump_version(self) -> None:
@@ -348,7 +336,7 @@ class Store:
     def finish_document(self, doc_id: str) -> None:
         with closing(self._db.cursor()) as cur:
             cur.execute("BEGIN")
-            cur.execute("UPDATE documents SET state='ok' WHERE doc_id=?", (doc_id,))
+            cur.execute("UPDATE documents SET state='ok', lexical=0 WHERE doc_id=?", (doc_id,))
             self._bump_version()
             reached("store.finish_document")
             cur.execute("COMMIT")
@@ -365,6 +353,9 @@ class Store:
             reached("store.remove_document")
             with closing(self._db.cursor()) as cur:
                 cur.execute("BEGIN")
+                # the BM25 index drops them at its next sync (it may hold them even if never marked synced)
+                cur.execute("INSERT OR IGNORE INTO lexical_removed(chunk_id) "
+                            "SELECT chunk_id FROM chunks WHERE doc_id=?", (doc_id,))
                 cur.execute("DELETE FROM sentences WHERE chunk_id IN (SELECT chunk_id FROM chunks WHERE doc_id=?)",
                             (doc_id,))
                 cur.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))

@@ -1,9 +1,9 @@
-"""``assistant status --verify``: check Chroma, the BM25 snapshot and the manifest against each other, and repair.
+"""``assistant status --verify``: check Chroma, the BM25 index and the manifest against each other, and repair.
 
 The SQLite docstore is the source of truth: it holds every chunk's text, offsets, tokens
-and sentence vectors. So whatever Chroma or the BM25 snapshot lost can be restored from
+and sentence vectors. So whatever Chroma or the BM25 index lost can be restored from
 it — vectors missing from Chroma are re-embedded from the stored chunk texts (nothing
-else is recomputed), the snapshot is rebuilt from the stored tokens — and whatever they
+else is recomputed), the FTS5 table is refilled from the stored tokens — and whatever they
 hold that the docstore does not know is deleted. Half-written documents are finished when
 all their parts are there and removed otherwise; the next ingest redoes them.
 
@@ -12,7 +12,6 @@ It takes the writer lock, like an ingest: repairs must not race another writer.
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -20,7 +19,6 @@ from typing import Any
 
 from assistant.embed import Embedder
 from assistant.ingest import exclusive
-from assistant.lexical import LexicalIndex
 from assistant.settings import Settings
 from assistant.store import DocumentInfo, Store, StoreError
 
@@ -43,7 +41,7 @@ class VerifyReport:
     stray_vectors_deleted: int = 0  # Chroma ids with no docstore chunk
     dangling_sources_dropped: int = 0  # manifest entries pointing at a document that is not there
     unreferenced_documents: int = 0  # documents no source names (an interrupted run's): kept for the next ingest
-    lexical: str = "ok"  # the BM25 snapshot as found: ok, missing, interrupted, corrupt, stale or mismatched
+    lexical: str = "ok"  # the BM25 index as found: ok, missing, corrupt, behind (outbox not applied) or mismatched
     lexical_rebuilt: bool = False
     consistent: bool = False  # after repair: Chroma ids == BM25 ids == docstore chunk ids
     seconds: float = 0.0
@@ -53,7 +51,7 @@ class VerifyReport:
     def repaired(self) -> int:
         return (self.pending_finished + self.pending_removed + self.incomplete_removed + self.orphan_chunks_removed
                 + self.reembedded + self.stray_vectors_deleted + self.dangling_sources_dropped
-                + int(self.lexical_rebuilt and self.lexical != "ok"))
+                + int(self.lexical != "ok"))
 
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "repaired": self.repaired}
@@ -76,25 +74,22 @@ class _Verifier:
     def run(self) -> VerifyReport:
         started = time.perf_counter()
         store, report = self.store, self.report
-        version_before = store.version()
-        report.lexical = self._lexical_state()
+        report.lexical = store.lexical.state(store.ok_chunk_ids())
         self._settle_documents()
         self._sync_vectors()
         self._sync_sources()
-        if report.lexical != "ok" or store.version() != version_before:
-            store.rebuild_lexical()
+        if report.lexical in ("ok", "behind"):
+            store.lexical.sync()  # the outbox (and what settling the documents changed) is the repair
+        if report.lexical not in ("ok", "behind") or store.lexical.state(store.ok_chunk_ids()) != "ok":
+            store.lexical.rebuild()
             report.lexical_rebuilt = True
-        for leftover in (".tmp", ".old"):  # a save killed between its steps; the snapshot itself is whole now
-            shutil.rmtree(store.lexical.directory.with_name(store.lexical.directory.name + leftover),
-                          ignore_errors=True)
         chunk_ids = store.chunk_ids()
         chroma_ids = store.chroma_ids()
-        lexical = LexicalIndex(store.lexical.directory)
         report.documents = len(store.documents("ok"))
         report.chunks = len(chunk_ids)
         report.vectors = store.chroma_count()
-        report.consistent = (chroma_ids == chunk_ids and report.vectors == len(chunk_ids) and lexical.load()
-                             and set(lexical.ids) == chunk_ids and lexical.version == store.version())
+        report.consistent = (chroma_ids == chunk_ids and report.vectors == len(chunk_ids)
+                             and store.lexical.state(chunk_ids) == "ok")
         report.seconds = round(time.perf_counter() - started, 2)
         return report
 
@@ -177,20 +172,3 @@ class _Verifier:
         # vectors of another model would rank nonsense next to the stored ones
         self.store.check_signature(embedder.signature)
         return embedder
-
-    # --- BM25 ------------------------------------------------------------------------------------
-    def _lexical_state(self) -> str:
-        directory = self.store.lexical.directory
-        if not (directory / "ids.json").exists():
-            old = directory.with_name(directory.name + ".old")
-            # only bm25.old left: a save was killed between its two renames
-            return "interrupted" if (old / "ids.json").exists() else "missing"
-        snapshot = LexicalIndex(directory)
-        if not snapshot.load():
-            return "corrupt"
-        if snapshot.version != self.store.version():
-            return "stale"
-        if set(snapshot.ids) != {cid for cid, _ in self.store.iter_tokens()}:
-            return "mismatched"
-        return "ok"
-

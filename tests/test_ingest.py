@@ -14,10 +14,10 @@ Die Stadt Kiel hat am Dienstag eine neue Schleuse für 240 Millionen Euro eröff
 
 
 def _consistent(a: Assistant) -> None:
-    """Chroma, the docstore and the BM25 snapshot hold the same chunks."""
+    """Chroma, the docstore and the BM25 index hold the same chunks, each once."""
     ids = a.store.chunk_ids()
     assert a.store.chroma_ids() == ids
-    assert set(a.store.ensure_lexical()._ids) == ids
+    assert sorted(a.store.ensure_lexical().ids()) == sorted(ids) and a.store.lexical.state(ids) == "ok"
 
 
 def test_incremental_reingest(tmp_path: Path, make_assistant: Callable[..., Assistant]) -> None:

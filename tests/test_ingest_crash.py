@@ -15,6 +15,7 @@ small write batches so that each kill point falls early; ``-m slow`` runs all 1,
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -34,7 +35,6 @@ from assistant import Assistant, Settings
 from assistant.chunking import chunk_article
 from assistant.corpus import load_articles
 from assistant.embed import Embedder
-from assistant.lexical import LexicalIndex
 from assistant.verify_index import verify_index
 from evals.gnad import write_gnad_jsonl
 
@@ -48,14 +48,16 @@ GOLD = [
      "to be trained for the war in Ukraine?", "1500"),
 ]
 
-# Runs one ingest; write batches of ``argv[2]`` chunks so that a kill point's n-th arrival comes early.
+# Runs one ingest; write batches of ``argv[2]`` chunks so that a kill point's n-th arrival comes early;
+# with CRASH_TEST_RAY set, embedding runs on a local Ray instance (tests/test_ray_ingest.py).
 DRIVER = """
-import json, sys
+import json, os, sys
 from pathlib import Path
 import assistant.ingest as ingest
 ingest.BATCH_CHUNKS = int(sys.argv[2])
 from assistant import Assistant, Settings
-report = Assistant(Settings(data_dir=Path(sys.argv[1]))).ingest([Path(p) for p in sys.argv[3:]])
+ray = "" if os.environ.get("CRASH_TEST_RAY") else None
+report = Assistant(Settings(data_dir=Path(sys.argv[1]))).ingest([Path(p) for p in sys.argv[3:]], ray_address=ray)
 print(json.dumps({"added": report.added, "unchanged": report.unchanged, "recovered": report.recovered,
                   "chunks": report.chunks, "problems": len(report.problems)}))
 """
@@ -75,7 +77,7 @@ class Kill:
 
 
 # In order; each run picks up what the one before left. Every named point must be reached (rc -9),
-# so the plan leaves enough work for each: the lexical kills come once everything is embedded.
+# so the plan leaves enough work for each; the clean run after them finishes what is left.
 PLAN = [
     Kill("ingest.begin_document", 12),  # mid-batch: documents recorded pending, their batch not embedded
     Kill("ingest.embedded", 2),  # during embedding: a batch's vectors computed, nothing of it written
@@ -85,8 +87,7 @@ PLAN = [
     Kill("store.remove_document", 1),  # during the recovery of the run before: its pending docs half removed
     Kill("timer"),
     Kill("store.finish_document", 3),  # marking a document ok, before COMMIT
-    Kill("lexical.saved_tmp", 1),  # everything embedded; the new BM25 snapshot written, not swapped in
-    Kill("lexical.swap", 1),  # between the two renames of the snapshot swap
+    Kill("lexical.committed", 2),  # the BM25 index committed a batch, its outbox not yet cleared
 ]
 
 
@@ -101,22 +102,40 @@ def ok_count(db_path: Path) -> int:
 
 
 def run_ingest(data: Path, paths: list[Path], kill: Kill | None, batch: int, rng: random.Random,
-               timeout_s: float = 1800) -> subprocess.CompletedProcess[str] | int:
+               timeout_s: float = 1800, ray: bool = False) -> subprocess.CompletedProcess[str] | int:
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     env.pop("ASSISTANT_TEST_KILL_AT", None)
+    env.pop("CRASH_TEST_RAY", None)
+    if ray:
+        env["CRASH_TEST_RAY"] = "1"
     if kill is not None and kill.point != "timer":
         env["ASSISTANT_TEST_KILL_AT"] = str(kill)
     cmd = [sys.executable, "-c", DRIVER, str(data), str(batch), *map(str, paths)]
+    # its own process group: what it leaves running when killed (Ray's agents, with --ray) is killed with it
     if kill is None or kill.point != "timer":
-        return subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout_s)
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                start_new_session=True)
+        try:
+            out, err = proc.communicate(timeout=timeout_s)
+        finally:
+            _kill_group(proc)
+        return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
     before = ok_count(data / "docstore.sqlite")
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
     deadline = time.monotonic() + timeout_s
     while ok_count(data / "docstore.sqlite") <= before and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.2)
     time.sleep(rng.uniform(0.0, 3.0))  # somewhere in the writing: embedding, Chroma, SQLite
     proc.send_signal(signal.SIGKILL)
-    return proc.wait(30)
+    rc = proc.wait(30)
+    _kill_group(proc)
+    return rc
+
+
+def _kill_group(proc: subprocess.Popen[str]) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
 
 
 # Run in a fresh process: an embedded Chroma client caches its vector index per process, so a client kept
@@ -155,20 +174,22 @@ def expected_index(paths: list[Path], settings: Settings) -> tuple[dict[str, str
     return sources, chunk_ids
 
 
-def crash_and_recover(tmp_path: Path, embedder: Embedder, articles: Path, plan: list[Kill], batch: int) -> None:
+def crash_and_recover(tmp_path: Path, embedder: Embedder, articles: Path, plan: list[Kill], batch: int,
+                      ray: bool = False) -> None:
     data = tmp_path / "data"
     paths = [CORPUS, articles]
     seed = int(os.environ.get("ASSISTANT_TEST_SEED", time.time_ns() % 100_000))
     rng = random.Random(seed)
-    print(f"\ncrash plan (seed {seed}):")
-    kill_all(data, paths, plan, batch, rng)
-    recover_and_check(data, paths, embedder, batch, rng)
+    print(f"\ncrash plan (seed {seed}{', on Ray' if ray else ''}):")
+    kill_all(data, paths, plan, batch, rng, ray)
+    recover_and_check(data, paths, embedder, batch, rng, ray)
 
 
-def kill_all(data: Path, paths: list[Path], plan: list[Kill], batch: int, rng: random.Random) -> None:
+def kill_all(data: Path, paths: list[Path], plan: list[Kill], batch: int, rng: random.Random,
+             ray: bool = False) -> None:
     for kill in plan:
         started = time.perf_counter()
-        result = run_ingest(data, paths, kill, batch, rng)
+        result = run_ingest(data, paths, kill, batch, rng, ray=ray)
         rc = result if isinstance(result, int) else result.returncode
         detail = "" if isinstance(result, int) else result.stderr[-2000:]
         print(f"  killed at {kill}: rc {rc}, {ok_count(data / 'docstore.sqlite')} documents ok, "
@@ -177,14 +198,22 @@ def kill_all(data: Path, paths: list[Path], plan: list[Kill], batch: int, rng: r
         assert_readers_safe(data)
 
 
-def recover_and_check(data: Path, paths: list[Path], embedder: Embedder, batch: int, rng: random.Random) -> None:
-    final = run_ingest(data, paths, None, batch, rng)
-    assert not isinstance(final, int) and final.returncode == 0, final
-    report = json.loads(final.stdout.strip().splitlines()[-1])
-    assert report["chunks"] == 0 and report["recovered"] == 0 and report["problems"] == 0, report
+def ok_chunks(db_path: Path) -> int:
+    with sqlite3.connect(db_path, timeout=30) as db:
+        return int(db.execute("SELECT COUNT(*) FROM chunks c JOIN documents d ON d.doc_id = c.doc_id "
+                              "WHERE d.state = 'ok'").fetchone()[0])
 
+
+def recover_and_check(data: Path, paths: list[Path], embedder: Embedder, batch: int, rng: random.Random,
+                      ray: bool = False) -> None:
     settings = Settings(data_dir=data)
     sources, chunk_ids = expected_index(paths, settings)
+    done_before = ok_chunks(data / "docstore.sqlite")
+    final = run_ingest(data, paths, None, batch, rng, ray=ray)
+    assert not isinstance(final, int) and final.returncode == 0, final
+    report = json.loads(final.stdout.strip().splitlines()[-1])
+    # the clean run embeds exactly what no killed run finished, and finds no problem
+    assert report["chunks"] == len(chunk_ids) - done_before and report["problems"] == 0, (report, done_before)
     assistant = Assistant(settings, embedder=embedder)
     try:
         store = assistant.store
@@ -193,10 +222,8 @@ def recover_and_check(data: Path, paths: list[Path], embedder: Embedder, batch: 
         assert not store.documents("pending")
         assert store.chunk_ids() == chunk_ids
         assert store.chroma_ids() == chunk_ids and store.chroma_count() == len(chunk_ids)  # no duplicates
-        snapshot = LexicalIndex(store.lexical.directory)
-        assert snapshot.load() and sorted(snapshot.ids) == sorted(chunk_ids)
-        assert snapshot.version == store.version()
-        assert not store.lexical.directory.with_name("bm25.tmp").exists()
+        assert sorted(store.ensure_lexical().ids()) == sorted(chunk_ids)  # in BM25 once each
+        assert store.lexical.state(chunk_ids) == "ok" and not store.lexical.behind()
 
         # the vectors are the ones a clean run computes
         sample = sorted(rng.sample(sorted(chunk_ids), 8))

@@ -23,7 +23,9 @@ def test_summarize_ratios() -> None:
                        "retrieval": {"p50": 30.0, "stages_ms": {"embed": {"p50": 18.0}}},
                        "subset_ingest": {"articles_per_s": 2.0, "chunks_per_s": 8.0}},
               "llamaindex": {"articles_per_s": 0.5, "chunks_per_s": 2.0},
-              "chroma": {"vectors": 1_000_000, "query_p50_ms": 7.0}}
+              "chroma": {"vectors": 1_000_000, "query_p50_ms": 7.0},
+              "lexical": {"update_ms_per_article_at_chunks": {"10000": 0.5, "100000": 0.6},
+                          "query_p50_ms_at_chunks": {"10000": 1.0, "100000": 9.0}}}
     doc = summarize(phases)
     assert doc["ingest_vs_torch_raw"] == 0.9
     assert (doc["encoder_runtime"], doc["raw_encode_runtime"]) == ("onnx-fp32", "torch-float32")
@@ -32,6 +34,9 @@ def test_summarize_ratios() -> None:
     assert doc["speedup_vs_llamaindex_default_chunks"] == 4.0
     assert doc["chroma_server_1m_query_p50_ms"] == 7.0
     assert doc["memory_rss_mb_at_chunks"] == {"100": 1010.0}
+    assert doc["lexical_update_ms_per_article_at_chunks"] == {"10000": 0.5, "100000": 0.6}
+    assert abs(doc["lexical_update_ratio_100k_vs_10k"] - 1.2) < 1e-9
+    assert doc["lexical_query_p50_ms_at_chunks"]["100000"] == 9.0
 
 
 def test_small_chroma_run_does_not_count_as_a_million() -> None:

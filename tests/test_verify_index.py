@@ -1,8 +1,8 @@
 """``assistant status --verify``: an index corrupted in each way is found out and repaired.
 
 One real index of the default corpus is built per module; each test corrupts a copy of it
-directly (Chroma ids deleted or added, the BM25 folder removed or overwritten, docstore
-rows changed) and checks what ``verify_index`` reports, that the index is consistent
+directly (Chroma ids deleted or added, the BM25 index deleted, garbled, holding strays or
+behind its outbox, docstore rows changed) and checks what ``verify_index`` reports, that the index is consistent
 afterwards, and that a gold question is still answered with its citation.
 """
 
@@ -24,7 +24,6 @@ from conftest import CORPUS
 from assistant import Assistant, Settings
 from assistant.embed import Embedder
 from assistant.ingest import writer_lock
-from assistant.lexical import LexicalIndex
 from assistant.store import StoreError
 from assistant.verify_index import verify_index
 
@@ -64,8 +63,7 @@ def assert_consistent(assistant: Assistant, report: dict) -> None:
     chunk_ids = store.chunk_ids()
     assert report["consistent"]
     assert store.chroma_ids() == chunk_ids and store.chroma_count() == len(chunk_ids)
-    snapshot = LexicalIndex(store.lexical.directory)
-    assert snapshot.load() and set(snapshot.ids) == chunk_ids and snapshot.version == store.version()
+    assert store.lexical.state(chunk_ids) == "ok" and set(store.ensure_lexical().ids()) == chunk_ids
     assert not store.documents("pending")
     assert set(store.sources().values()) <= {d.doc_id for d in store.documents("ok")}
     again = verify(assistant)  # a repaired index has nothing left to repair
@@ -119,46 +117,84 @@ def test_stray_chroma_ids_are_deleted(index: Assistant) -> None:
     assert_consistent(index, report)
 
 
-@pytest.mark.parametrize("damage", ["deleted", "garbage", "empty_files", "stale", "half_swapped"])
-def test_bm25_snapshot_damage_is_rebuilt(index: Assistant, damage: str) -> None:
-    folder = index.store.lexical.directory
+def garble_bm25_files(data: Path) -> None:
+    """Overwrite every file of the tantivy index: what a torn disk leaves."""
+    for file in (data / "lexical").iterdir():
+        if file.is_file():
+            file.write_bytes(os.urandom(max(file.stat().st_size, 64)))
+
+
+def add_stray_bm25_doc(data: Path) -> None:
+    import tantivy
+
+    from assistant.lexical import _schema
+
+    writer = tantivy.Index(_schema(), path=str(data / "lexical"), reuse=True).writer(heap_size=15_000_000,
+                                                                                     num_threads=1)
+    writer.add_document(tantivy.Document(cid="stray-0000", tokens="nordkorea soldat kursk"))
+    writer.commit()
+    writer.wait_merging_threads()
+
+
+@pytest.mark.parametrize("damage", ["deleted", "garbled", "stray", "behind"])
+def test_bm25_index_damage_is_repaired(index: Assistant, damage: str) -> None:
+    data = index.settings.data_dir
     if damage == "deleted":
-        shutil.rmtree(folder)
-    elif damage in ("garbage", "empty_files"):
-        for file in folder.iterdir():
-            file.write_bytes(b"" if damage == "empty_files" else os.urandom(300))
-    elif damage == "stale":
-        meta = json.loads((folder / "ids.json").read_text())
-        (folder / "ids.json").write_text(json.dumps({**meta, "version": meta["version"] - 1}))
-    else:  # killed between the two renames of a save: only bm25.old and bm25.tmp are left
-        os.replace(folder, folder.with_name("bm25.old"))
-        shutil.copytree(folder.with_name("bm25.old"), folder.with_name("bm25.tmp"))
-    expected = {"deleted": "missing", "garbage": "corrupt", "empty_files": "corrupt", "stale": "stale",
-                "half_swapped": "interrupted"}[damage]
+        shutil.rmtree(data / "lexical")
+    elif damage == "garbled":
+        garble_bm25_files(data)
+    elif damage == "stray":
+        add_stray_bm25_doc(data)
+    else:  # killed between tantivy's commit and the clearing of the outbox, or never synced
+        sql(index, "UPDATE documents SET lexical = 0")
     report = verify(index)
-    assert report["lexical"] == expected and report["lexical_rebuilt"]
-    assert not folder.with_name("bm25.tmp").exists() and not folder.with_name("bm25.old").exists()
+    expected = {"deleted": "missing", "garbled": "corrupt", "stray": "mismatched", "behind": "behind"}[damage]
+    assert report["lexical"] == expected and report["repaired"] == 1
+    assert report["lexical_rebuilt"] == (damage != "behind")  # the outbox alone repairs what is behind
     assert_consistent(index, report)
     assert_answers(index)
+    hits = index.store.ensure_lexical().search("nordkoreanische Soldaten Kursk", 5)
+    assert hits and all(h.chunk_id in index.store.chunk_ids() for h in hits)
 
 
-def test_questions_survive_a_corrupt_snapshot_without_verify(pristine: Path, tmp_path: Path,
-                                                             embedder: Embedder) -> None:
-    """A reader meeting a garbage snapshot rebuilds it in memory instead of failing every question.
-
-    It leaves the file alone (only a writer, under the lock, saves); ``status --verify`` repairs it.
-    """
+def test_questions_survive_a_garbled_bm25_index_without_verify(pristine: Path, tmp_path: Path,
+                                                               embedder: Embedder) -> None:
+    """A reader meeting a damaged BM25 index answers from dense retrieval instead of failing every question."""
     data = tmp_path / "data"
     shutil.copytree(pristine, data)
-    for file in (data / "bm25").iterdir():
-        file.write_bytes(b"")
+    garble_bm25_files(data)
     assistant = Assistant(Settings(data_dir=data, corpus_dir=CORPUS), embedder=embedder)
     try:
+        assert assistant.store.ensure_lexical().search("nordkoreanische Soldaten", 5) == []
         assert_answers(assistant)
-        assert not LexicalIndex(data / "bm25").load()  # a reader does not write
         report = verify(assistant)
         assert report["lexical"] == "corrupt" and report["lexical_rebuilt"]
-        assert LexicalIndex(data / "bm25").load()
+        assert assistant.store.ensure_lexical().search("nordkoreanische Soldaten", 5)
+    finally:
+        assistant.close()
+
+
+def test_an_index_from_before_the_bm25_index_is_caught_up_by_the_next_ingest(pristine: Path, tmp_path: Path,
+                                                                            embedder: Embedder) -> None:
+    """A store written with the old in-RAM snapshot: no ``lexical`` column, no tantivy folder, a ``bm25`` one."""
+    data = tmp_path / "data"
+    shutil.copytree(pristine, data)
+    with sqlite3.connect(data / "docstore.sqlite") as db:
+        db.execute("DROP INDEX documents_unsynced")
+        db.execute("ALTER TABLE documents DROP COLUMN lexical")
+        db.execute("DROP TABLE lexical_removed")
+    shutil.rmtree(data / "lexical")
+    (data / "bm25").mkdir()
+    (data / "bm25" / "ids.json").write_text("{}")
+    assistant = Assistant(Settings(data_dir=data, corpus_dir=CORPUS), embedder=embedder)
+    try:
+        assert_answers(assistant)  # dense retrieval alone meanwhile: a reader does not write
+        assert assistant.store.lexical.behind() == 2
+        report = assistant.ingest()
+        assert report.unchanged == 2 and report.chunks == 0  # nothing embedded
+        assert not (data / "bm25").exists()
+        assert set(assistant.store.ensure_lexical().ids()) == assistant.store.chunk_ids()
+        assert verify(assistant)["repaired"] == 0
     finally:
         assistant.close()
 
@@ -217,9 +253,9 @@ def test_verify_refuses_while_an_ingest_holds_the_lock(index: Assistant) -> None
 def test_cli_status_verify_reports_and_repairs(pristine: Path, tmp_path: Path) -> None:
     data = tmp_path / "data"
     shutil.copytree(pristine, data)
-    shutil.rmtree(data / "bm25")
-    sqlite3.connect(data / "docstore.sqlite").execute(
-        "INSERT INTO sources(origin, doc_id) VALUES ('/gone.txt', 'nothing')").connection.commit()
+    shutil.rmtree(data / "lexical")
+    with sqlite3.connect(data / "docstore.sqlite") as db:
+        db.execute("INSERT INTO sources(origin, doc_id) VALUES ('/gone.txt', 'nothing')")
     cmd = [sys.executable, "-m", "assistant.cli", "--data-dir", str(data), "status", "--verify", "--json"]
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env={**os.environ, "HF_HUB_OFFLINE": "1"})
     assert out.returncode == 0, out.stderr
@@ -227,4 +263,3 @@ def test_cli_status_verify_reports_and_repairs(pristine: Path, tmp_path: Path) -
     report = info["verify"]
     assert report["lexical"] == "missing" and report["lexical_rebuilt"]
     assert report["dangling_sources_dropped"] == 1 and report["consistent"] and report["repaired"] == 2
-    assert (data / "bm25" / "ids.json").exists()

@@ -50,7 +50,8 @@ def table_rows(doc: dict[str, Any]) -> list[tuple[str, str, str]]:
     from evals.perf.summary import KEYS
 
     targets = doc.get("targets", {})
-    return [(key, fmt(doc.get(key), 2 if key.startswith(("ingest_vs", "speedup")) else 1),
+    ratios = ("ingest_vs", "speedup", "lexical_update_ratio", "ray_ingest")
+    return [(key, fmt(doc.get(key), 2 if key.startswith(ratios) else 1),
              verdict(key, doc.get(key), targets)) for key in KEYS]
 
 

@@ -21,7 +21,7 @@ from evals.perf.data import CORPUS
 from evals.perf.worker import PREFIX
 
 WORK = Path.home() / ".cache" / "assistant" / "bench" / "work"
-PHASES = ("main", "reingest", "llamaindex", "local", "serve", "memory", "chroma")
+PHASES = ("main", "reingest", "llamaindex", "local", "serve", "memory", "chroma", "lexical", "ray")
 Log = Callable[[str], None]
 
 
@@ -42,6 +42,8 @@ class Plan:
     chroma_vectors: int
     chroma_queries: int
     chroma_load_s: float  # loading budget per run; a partly loaded cache is resumed by the next run
+    lexical_trials: int  # articles added and removed at each size of the BM25 index (10k, 100k chunks)
+    ray_articles: int  # ingested in process and on a local Ray instance, for ray_ingest_vs_inprocess
 
 
 # Sized to finish in under 30 minutes from a fresh clone on 2 cores; embedding all 1,028 articles is
@@ -52,11 +54,13 @@ class Plan:
 FULL = Plan(quick=False, gnad_articles=None, subset_articles=40, profile_articles=20, questions=200,
             extractive=100, batch_sizes=(8, 16, 32), raw_sample=32, local_questions=10, serve_questions=6,
             memory_chunks=20_000, memory_checkpoints=(2_000, 10_000, 20_000), chroma_vectors=1_000_000,
-            chroma_queries=200, chroma_load_s=120)
+            chroma_queries=200, chroma_load_s=120, lexical_trials=20,
+            ray_articles=40)
 QUICK = Plan(quick=True, gnad_articles=20, subset_articles=4, profile_articles=0, questions=30, extractive=10,
              batch_sizes=(16,), raw_sample=16, local_questions=0, serve_questions=2, memory_chunks=600,
              memory_checkpoints=(100, 500), chroma_vectors=10_000, chroma_queries=50,
-             chroma_load_s=300)
+             chroma_load_s=300, lexical_trials=5,
+             ray_articles=12)
 
 # metric -> (direction, target); "min": at least, "max": at most
 TARGETS: dict[str, tuple[str, float]] = {
@@ -69,6 +73,8 @@ TARGETS: dict[str, tuple[str, float]] = {
     "local_ttft_p50_ms": ("max", 2500.0),
     "cold_start_s": ("max", 20.0),
     "chroma_server_1m_query_p50_ms": ("max", 25.0),
+    "lexical_update_ratio_100k_vs_10k": ("max", 2.0),
+    "ray_ingest_vs_inprocess": ("min", 0.85),
 }
 
 
@@ -108,7 +114,8 @@ def cli_reingest(data_dir: Path, paths: list[Path]) -> dict[str, Any]:
             "import_assistant_api_s": float(imports.stdout.strip() or "nan")}
 
 
-def _phase_args(plan: Plan, work: Path, gnad: Path, subset: Path, profile: Path | None) -> dict[str, dict[str, Any]]:
+def _phase_args(plan: Plan, work: Path, gnad: Path, subset: Path, profile: Path | None, ray_set: Path
+                ) -> dict[str, dict[str, Any]]:
     index = str(work / "index")
     return {
         "main": {"work": str(work), "gnad": str(gnad), "subset": str(subset),
@@ -119,6 +126,9 @@ def _phase_args(plan: Plan, work: Path, gnad: Path, subset: Path, profile: Path 
         "local": {"data_dir": index, "questions": plan.local_questions},
         "memory": {"chunks": plan.memory_chunks, "work": str(work), "checkpoints": list(plan.memory_checkpoints)},
         "chroma": {"vectors": plan.chroma_vectors, "queries": plan.chroma_queries, "max_load_s": plan.chroma_load_s},
+        # synthetic stems straight into the index: 100k chunks cost seconds, so --quick measures both sizes too
+        "lexical": {"work": str(work / "lexical"), "trials": plan.lexical_trials},
+        "ray": {"work": str(work), "paths": [str(ray_set)]},
     }
 
 
@@ -136,7 +146,8 @@ def run(plan: Plan, work: Path = WORK, skip: tuple[str, ...] = (), merge: dict[s
     subset = write_gnad_jsonl(work / f"10kgnad-{plan.subset_articles}.jsonl", plan.subset_articles)
     profile = write_gnad_jsonl(work / f"10kgnad-{plan.profile_articles}.jsonl", plan.profile_articles) \
         if plan.profile_articles else None
-    args = _phase_args(plan, work, gnad, subset, profile)
+    ray_set = write_gnad_jsonl(work / f"10kgnad-{plan.ray_articles}.jsonl", plan.ray_articles)
+    args = _phase_args(plan, work, gnad, subset, profile, ray_set)
     stderr_path = work / "worker-stderr.log"
     stderr_path.write_text("")
     skipped = set(skip)
@@ -146,7 +157,7 @@ def run(plan: Plan, work: Path = WORK, skip: tuple[str, ...] = (), merge: dict[s
         skipped.add("local")
     phases: dict[str, Any] = {}
     errors: dict[str, str] = {}
-    timeouts = {"main": 3600, "memory": 5400, "chroma": 7200}
+    timeouts = {"main": 3600, "memory": 5400, "chroma": 7200, "ray": 1800}
     for phase in PHASES:
         if phase in skipped:
             if merge and phase in merge.get("phases", {}):

@@ -39,6 +39,11 @@ KEYS = (
     "chroma_server_query_p50_ms",
     "memory_rss_mb_at_chunks",
     "memory_standin_rss_mb_at_chunks",
+    "lexical_update_ms_per_article_at_chunks",
+    "lexical_update_ratio_100k_vs_10k",
+    "lexical_query_p50_ms_at_chunks",
+    "ray_ingest_vs_inprocess",
+    "ray_start_s",
 )
 
 
@@ -72,6 +77,8 @@ def summarize(phases: dict[str, Any]) -> dict[str, Any]:
     big = (chroma.get("vectors") or 0) >= 1_000_000
     local = phases.get("local", {})
     serve = phases.get("serve", {})
+    lexical = phases.get("lexical", {})
+    updates = lexical.get("update_ms_per_article_at_chunks") or {}
     by_chunks = ingest.get("rss_by_chunks")
     total = ingest.get("chunks") or 0
     out: dict[str, Any] = {
@@ -116,6 +123,13 @@ def summarize(phases: dict[str, Any]) -> dict[str, Any]:
         "memory_rss_mb_at_chunks": _rss_at(by_chunks, [m for m in (500, 1000, 2000, 3000) if m <= total] + [total])
         if by_chunks else None,
         "memory_standin_rss_mb_at_chunks": _get(phases, "memory", "rss_at_chunks_mb"),
+        "lexical_update_ms_per_article_at_chunks": updates or None,
+        # O(article), not O(corpus): ten times the chunks may cost at most twice the time
+        "lexical_update_ratio_100k_vs_10k": _ratio(updates.get("100000"), updates.get("10000")),
+        "lexical_query_p50_ms_at_chunks": lexical.get("query_p50_ms_at_chunks"),
+        # chunks/s on a local Ray instance over in-process, same articles, same run (its start apart)
+        "ray_ingest_vs_inprocess": _get(phases, "ray", "ray_vs_inprocess"),
+        "ray_start_s": _get(phases, "ray", "ray_start_s"),
     }
     assert set(out) == set(KEYS)
     return out

@@ -99,8 +99,21 @@ def chroma_phase(args: dict[str, Any]) -> dict[str, Any]:
                             max_load_s=args.get("max_load_s", float("inf")))
 
 
+def lexical_phase(args: dict[str, Any]) -> dict[str, Any]:
+    from evals.perf import lexical_bench
+
+    return lexical_bench.run(Path(args["work"]), trials=args["trials"])
+
+
+def ray_phase(args: dict[str, Any]) -> dict[str, Any]:
+    from evals.perf import ray_bench
+
+    return ray_bench.run(Path(args["work"]), [Path(p) for p in args["paths"]])
+
+
 PHASES = {"main": main_phase, "reingest": reingest_phase, "llamaindex": llamaindex_phase, "local": local_phase,
-          "memory": memory_phase, "chroma": chroma_phase}
+          "memory": memory_phase, "chroma": chroma_phase, "lexical": lexical_phase,
+          "ray": ray_phase}
 
 
 def main() -> None:
