@@ -1,7 +1,7 @@
 """Grounded question answering over news archives: every claim cited, or an honest abstention."""
 
 from assistant.api import Assistant
-from assistant.ingest import IngestReport
+from assistant.ingest.ingestor import IngestReport
 from assistant.schema import Answer, Citation, QuestionError
 from assistant.settings import Settings
 

@@ -11,26 +11,26 @@ from pathlib import Path
 import numpy as np
 from llama_index.core.llms import LLM
 
-from assistant.align import Alignment, ConstraintAligner
-from assistant.answer import Composed, Composer, select_evidence, to_citation
-from assistant.answer_types import typed_first
-from assistant.constraints import question_constraints
-from assistant.corpus import SURROGATE
-from assistant.coverage import TermCoverage
-from assistant.embed import CachedEmbed, Embedder
-from assistant.followup import QuestionRewriter
-from assistant.gate import AnswerGate, GateDecision
-from assistant.ingest import Ingestor, IngestReport, Progress
-from assistant.injection import strip_markup
+from assistant.answering.answer import Composed, Composer, select_evidence, to_citation
+from assistant.answering.followup import QuestionRewriter
+from assistant.answering.llm import make_llm
+from assistant.answering.short_answer import ShortAnswerer
+from assistant.grounding.align import Alignment, ConstraintAligner
+from assistant.grounding.answer_types import typed_first
+from assistant.grounding.constraints import question_constraints
+from assistant.grounding.coverage import TermCoverage
+from assistant.grounding.gate import AnswerGate, GateDecision
+from assistant.grounding.verify import MARKER, SupportJudge
+from assistant.ingest.corpus import SURROGATE
+from assistant.ingest.ingestor import Ingestor, IngestReport, Progress
+from assistant.ingest.reembed import ReembedReport, reembed_index
 from assistant.language import detect_language, message
-from assistant.llm import make_llm
-from assistant.reembed import ReembedReport, reembed_index
-from assistant.retrieve import Evidence, EvidenceScorer, HybridRetriever
+from assistant.retrieval.embed import CachedEmbed, Embedder
+from assistant.retrieval.injection import strip_markup
+from assistant.retrieval.retrieve import Evidence, EvidenceScorer, HybridRetriever
+from assistant.retrieval.store import DocumentInfo, Store
 from assistant.schema import Answer, Citation, NearMiss, QuestionError, TextDelta
 from assistant.settings import Settings
-from assistant.short_answer import ShortAnswerer
-from assistant.store import DocumentInfo, Store
-from assistant.verify import MARKER, SupportJudge
 
 History = Sequence[tuple[str, str]]
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -90,13 +90,13 @@ class Assistant:
     # --- ingest -----------------------------------------------------------------------------
     def ingest(self, paths: Iterable[Path] | None = None, progress: Progress | None = None,
                lock_wait_s: float = 0.0, ray_address: str | None = None) -> IngestReport:
-        """``ray_address``: embed on a Ray cluster ("" starts a local one; ``ray_ingest.py``)."""
+        """``ray_address``: embed on a Ray cluster ("" starts a local one; ``ingest/on_ray.py``)."""
         targets = list(paths) if paths is not None else [self.settings.corpus_dir]
         return Ingestor(self.settings, self.store, lambda: self.embedder).run(targets, progress, lock_wait_s,
                                                                               ray_address)
 
     def reembed(self, progress: Progress | None = None, lock_wait_s: float = 0.0) -> ReembedReport:
-        """Every stored chunk embedded again with this assistant's model and runtime (``reembed.py``)."""
+        """Every stored chunk embedded again with this assistant's model and runtime (``ingest/reembed.py``)."""
         return reembed_index(self.settings, self.store, lambda: self.embedder, progress, lock_wait_s)
 
     def documents(self) -> list[DocumentInfo]:
@@ -181,7 +181,7 @@ class Assistant:
                ) -> tuple[list[Evidence], GateDecision, NearMiss | None]:
         """The evidence to cite and whether it answers the question as asked.
 
-        Evidence about another country, year or month than the question's (a conflict, ``align.py``)
+        Evidence about another country, year or month than the question's (a conflict, ``grounding/align.py``)
         is never cited, and the cited evidence together must meet every place, date and name the
         question pins down. When the best evidence would have passed the gate but misses or
         contradicts one of them, the reply abstains and says what the articles do say instead."""

@@ -23,6 +23,22 @@ def _settings(ctx: click.Context) -> Settings:
     return ctx.obj["settings"]
 
 
+def _harness() -> None:
+    """Make the eval harness importable for the commands that run it (eval, bench, judge, germanquad).
+
+    ``evals/`` is the repository's, never installed with the package, so nothing the product does at
+    run time can depend on it. It is found beside the package (a checkout installed with ``pip install
+    -e``) or in the working directory; subprocesses the harness starts inherit the path."""
+    for root in (Path(__file__).resolve().parents[1], Path.cwd()):
+        if (root / "evals" / "__init__.py").is_file():
+            if str(root) not in sys.path:
+                sys.path.insert(0, str(root))
+            os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))
+            return
+    raise click.ClickException("this command runs the eval harness, evals/ of a repository checkout: run it "
+                               "from the checkout (git clone …; pip install -e .)")
+
+
 def _fail(err: Exception) -> None:
     click.echo(f"error: {err}", err=True)
     sys.exit(2)
@@ -66,9 +82,9 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], wait_s: float, reembed: 
     """Add, update and remove articles (.txt, .md, .jsonl) under PATHS (default: the corpus folder)."""
     from tqdm import tqdm
 
-    from assistant.ingest import IngestBusyError
+    from assistant.ingest.ingestor import IngestBusyError
     from assistant.models import ModelMissingError
-    from assistant.store import StoreError
+    from assistant.retrieval.store import StoreError
 
     if reembed and paths:
         raise click.UsageError("--reembed works on the whole index: give no PATHS with it.")
@@ -107,8 +123,8 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], wait_s: float, reembed: 
 def ask(ctx: click.Context, question: str, as_json: bool, full: bool) -> None:
     """Answer QUESTION from the indexed articles."""
     from assistant.models import ModelMissingError
+    from assistant.retrieval.store import StoreError
     from assistant.schema import QuestionError
-    from assistant.store import StoreError
 
     try:
         answer = _assistant(ctx).ask(question)
@@ -132,7 +148,7 @@ def ask(ctx: click.Context, question: str, as_json: bool, full: bool) -> None:
 @click.pass_context
 def serve(ctx: click.Context, host: str | None, port: int | None, insecure: bool, no_ingest: bool) -> None:
     """Start the web chat."""
-    from assistant.web import serve as run_server
+    from assistant.web.app import serve as run_server
 
     settings = _settings(ctx)
     if host:
@@ -151,7 +167,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None, insecure: bool
 @click.pass_context
 def status(ctx: click.Context, verify: bool, as_json: bool) -> None:
     """What is indexed."""
-    from assistant.store import Store, StoreError
+    from assistant.retrieval.store import Store, StoreError
 
     settings = _settings(ctx)
     store = Store(settings)
@@ -159,7 +175,7 @@ def status(ctx: click.Context, verify: bool, as_json: bool) -> None:
                             "documents": len(store.documents("ok")), "pending": len(store.documents("pending")),
                             "chunks": store.chunk_count(), "backend": settings.backend}
     if verify:
-        from assistant.verify_index import verify_index
+        from assistant.retrieval.verify_index import verify_index
 
         try:
             info["verify"] = verify_index(settings, store).to_dict()
@@ -184,7 +200,7 @@ def models() -> None:
 def models_fetch(ctx: click.Context, llm: bool, force: bool) -> None:
     """Download, join and verify the models into ASSISTANT_MODELS_DIR; export the ONNX graph."""
     from assistant.models import fetch_embedding, fetch_gguf
-    from assistant.onnx_export import fetch_onnx
+    from assistant.retrieval.onnx_export import fetch_onnx
 
     logging.getLogger("assistant.models").setLevel(logging.INFO)
     settings = _settings(ctx.find_root())
@@ -217,6 +233,7 @@ def eval_command(ctx: click.Context, gold: Path | None, backends: tuple[str, ...
                  json_path: Path | None, report_dir: Path | None, eval_data_dir: Path | None, gate: bool,
                  limit: int | None, quiet: bool) -> None:
     """Grade the assistant on gold questions: answers, citations, retrieval, abstention, latency."""
+    _harness()
     from evals.evaluate import run_eval
     from evals.gold import DEFAULT_GOLD, GoldError
 
@@ -247,6 +264,7 @@ def eval_retrieval(ctx: click.Context, benchmark: str, eval_data_dir: Path | Non
                    limit: int | None, candidates: int | None, dense_weight: float | None, fusion: str | None,
                    json_path: Path | None) -> None:
     """Retrieval benchmark (GermanQuAD): MRR@10 and Success@k through the assistant's own retrieval."""
+    _harness()
     from evals.germanquad import MODES, run_benchmark, table
 
     params = {"candidates": candidates, "dense_weight": dense_weight, "fusion": fusion}
@@ -265,8 +283,9 @@ def eval_retrieval(ctx: click.Context, benchmark: str, eval_data_dir: Path | Non
 @click.pass_context
 def eval_judge(ctx: click.Context, search: bool, json_path: Path | None) -> None:
     """Agreement of the support judge with the hand labels (evals/data/support_labels.jsonl)."""
-    from assistant.embed import CachedEmbed
-    from assistant.verify import SupportJudge
+    from assistant.grounding.verify import SupportJudge
+    from assistant.retrieval.embed import CachedEmbed
+    _harness()
     from evals.judge import evaluate_judge, judge_table, load_labels, tune
 
     judge = SupportJudge(embed=CachedEmbed(_assistant(ctx).embedder.embed_texts))
@@ -296,6 +315,7 @@ def eval_judge(ctx: click.Context, search: bool, json_path: Path | None) -> None
 def bench(quick: bool, json_path: Path | None, doc_path: Path, work_dir: Path | None, skip: tuple[str, ...],
           merge_path: Path | None, articles: int | None, memory_chunks: int | None) -> None:
     """Measure ingest, retrieval, answers, cold start, memory and a 1M-vector Chroma server."""
+    _harness()
     from evals.perf.bench import main as run_bench
 
     run_bench(quick, json_path, None if str(doc_path) == "-" else doc_path, work_dir, skip, merge_path, click.echo,

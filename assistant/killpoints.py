@@ -1,7 +1,7 @@
 """Test hook: crash the process at a named point of an ingest, deterministically.
 
 ``ASSISTANT_TEST_KILL_AT=<point>:<n>`` makes the n-th arrival at ``reached(point)``
-SIGKILL the process, so the crash tests (tests/test_ingest_crash.py) can stop an ingest
+SIGKILL the process, so the crash tests (tests/ingest/test_ingest_crash.py) can stop an ingest
 exactly mid-batch, between the Chroma write and the SQLite commit, or between the BM25
 index's commit and the clearing of its outbox, and prove the next run repairs it. Outside tests the variable
 is unset and ``reached`` is one comparison against ``None``.

@@ -28,10 +28,10 @@ class Settings(BaseSettings):
     # embedding: the packaged EmbeddingGemma by name, or any sentence-transformers path/name
     embed_model: str = "embeddinggemma-300m"
     embed_batch_size: int = 16
-    # texts are padded to a multiple of this many tokens, so a vector never depends on its batch (embed.py)
+    # texts are padded to a multiple of this many tokens, so a vector never depends on its batch (retrieval/embed.py)
     embed_pad_multiple: int = 32
     # what runs the transformer: "onnx" (ONNX Runtime, fp32; built by `assistant models fetch`) or "torch";
-    # an index records it, and answering from an index another runtime built is an error (encoders.py)
+    # an index records it, and answering from an index another runtime built is an error (retrieval/encoders.py)
     embed_runtime: Literal["onnx", "torch"] = "onnx"
     # torch only; "auto": bfloat16 where the CPU has native bf16, else float32 (models.embed_dtype)
     embed_dtype: Literal["auto", "bfloat16", "float32"] = "auto"
@@ -62,13 +62,13 @@ class Settings(BaseSettings):
     # evidence this close to the best may stand in for it when the best is about another place, year or name
     constraint_margin: float = 0.15
     # a sentence this close to the best is cited first when it holds what the question asks for (a number
-    # for "how many", a currency for "what does it cost") and the best does not (answer_types.py)
+    # for "how many", a currency for "what does it cost") and the best does not (grounding/answer_types.py)
     type_margin: float = 0.12
     # a near miss is shown only when the evidence covers this share of the question's words (gate coverage)
     near_miss_coverage: float = 0.5
-    # a word of an English name may meet its German translation this close, never another name (align.py)
+    # a word of an English name may meet its German translation this close, never another name (grounding/align.py)
     name_similarity: float = 0.75
-    # a question word is covered by an article word whose vector is at least this close (coverage.py)
+    # a question word is covered by an article word whose vector is at least this close (grounding/coverage.py)
     word_similarity: float = 0.60
 
     # answering

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from assistant.api import Assistant
-from assistant.ingest import IngestReport
+from assistant.ingest.ingestor import IngestReport
 
 
 def ingest_cached(assistant: Assistant, paths: Sequence[Path], progress: Callable[[str], None]) -> IngestReport:

@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from assistant.answer import extractive_text
+from assistant.answering.answer import extractive_text
 from assistant.api import Assistant
 from assistant.settings import Settings
 from evals.gold import DEFAULT_GOLD, GoldQuestion, load_gold

@@ -3,7 +3,7 @@
 Per setting, ``targets`` are what the product aims for and ``floors`` are regression floors: the
 last CI measurement minus the noise of a question or two, for targets not met yet. CI enforces
 the floor where there is one, else the target, and every line it prints says which. Floors only
-go up (``lowered`` compares two versions of the file; ``tests/test_evals_floors.py`` runs it
+go up (``lowered`` compares two versions of the file; ``tests/evals/test_floors.py`` runs it
 against the previous commit), and a floor whose target is met is removed so the target becomes
 what CI enforces.
 

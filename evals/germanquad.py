@@ -20,8 +20,8 @@ from typing import Any
 import numpy as np
 
 from assistant.api import Assistant
-from assistant.embed import Embedder
-from assistant.retrieve import EvidenceScorer, HybridRetriever
+from assistant.retrieval.embed import Embedder
+from assistant.retrieval.retrieve import EvidenceScorer, HybridRetriever
 from assistant.settings import Settings
 from evals.cache import ingest_cached
 

@@ -4,7 +4,7 @@ One JSON object a line: ``id``, ``lang`` (de|en), ``answerable``, ``question``,
 ``answer_facts`` (groups of alternatives; every group must appear in a correct answer),
 ``evidence`` (verbatim quotes; a correct citation's passage contains one), ``history``
 (earlier ``[question, answer]`` turns) and ``type``. Optional: ``split`` (dev|test; a test
-half is frozen, ``tests/test_evals_frozen.py``), ``setting`` (``archive``: only asked when the
+half is frozen, ``tests/evals/test_frozen.py``), ``setting`` (``archive``: only asked when the
 10kGNAD archive is indexed; ``any``, the default: asked everywhere), ``fact_evidence`` (per
 fact group, the verbatim quotes that state it), ``doc`` and ``note`` (what the articles say
 instead, for an unanswerable question).

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.verify import SupportJudge
+from assistant.grounding.verify import SupportJudge
 from evals.metrics import Judge
 
 LABELS = Path(__file__).resolve().parent / "data" / "support_labels.jsonl"

@@ -23,8 +23,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from assistant.grounding.verify import Verdict, numbers, split_claims
 from assistant.schema import Answer, Citation
-from assistant.verify import Verdict, numbers, split_claims
 from evals.gold import GoldQuestion
 
 _THOUSANDS = re.compile(r"(?<=\d)[.,](?=\d{3}(?!\d))")

@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from assistant.api import Assistant
-from assistant.embed import CachedEmbed, Embedder
-from assistant.ingest import IngestReport
+from assistant.grounding.verify import SupportJudge
+from assistant.ingest.ingestor import IngestReport
+from assistant.retrieval.embed import CachedEmbed, Embedder
 from assistant.settings import Settings
-from assistant.verify import SupportJudge
 from evals.cache import ingest_cached
 from evals.gnad import GNAD_CSV, SOURCE, write_gnad_jsonl
 from evals.gold import GoldQuestion

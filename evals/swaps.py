@@ -19,8 +19,8 @@ from pathlib import Path
 import click
 import numpy as np
 
-from assistant.constraints import names, years
-from assistant.gazetteer import is_time_key, mentions
+from assistant.grounding.constraints import names, years
+from assistant.grounding.gazetteer import is_time_key, mentions
 from evals.gold import load_gold
 
 EVALS_DIR = Path(__file__).resolve().parent
@@ -95,9 +95,9 @@ def judged(items: Sequence[Swap], judge: Callable[[str, list[str]], bool]) -> li
 @click.command()
 @click.option("--json", "json_path", type=click.Path(path_type=Path), help="Write every swap and its verdict.")
 def main(json_path: Path | None) -> None:
-    from assistant.embed import CachedEmbed, Embedder
+    from assistant.grounding.verify import SupportJudge
+    from assistant.retrieval.embed import CachedEmbed, Embedder
     from assistant.settings import Settings
-    from assistant.verify import SupportJudge
 
     embed = CachedEmbed(Embedder.from_settings(Settings()).embed_texts)
     judge = SupportJudge(embed=embed)

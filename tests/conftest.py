@@ -19,7 +19,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 from assistant import Assistant, Settings
-from assistant.embed import Embedder
+from assistant.retrieval.embed import Embedder
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"

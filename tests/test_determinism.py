@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.embed import Embedder
+from assistant.retrieval.embed import Embedder
 from tests.conftest import CORPUS, REPO
 
 CHUNK_TOLERANCE = 0.0
@@ -100,8 +100,8 @@ def test_a_vector_does_not_depend_on_its_batch(embedder: Embedder) -> None:
 
 
 def test_a_chunk_vector_does_not_depend_on_what_is_ingested_with_it(embedder: Embedder) -> None:
-    from assistant.chunking import chunk_article
-    from assistant.corpus import iter_articles
+    from assistant.ingest.chunking import chunk_article
+    from assistant.ingest.corpus import iter_articles
 
     articles = list(iter_articles([CORPUS, REPO / "evals" / "data" / "hostile"], [], 50))
     chunks = [(c, a.title) for a in articles for c in chunk_article(a, 900, 200)]

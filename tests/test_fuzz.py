@@ -15,10 +15,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.answer import clean_passage
-from assistant.chunking import chunk_article, split_sentences
-from assistant.corpus import Article, load_articles, parse_jsonl_line, parse_text_file, repair_text
-from assistant.verify import MARKER, SupportJudge, split_claims
+from assistant.answering.answer import clean_passage
+from assistant.grounding.verify import MARKER, SupportJudge, split_claims
+from assistant.ingest.chunking import chunk_article, split_sentences
+from assistant.ingest.corpus import Article, load_articles, parse_jsonl_line, parse_text_file, repair_text
 
 FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -17,14 +17,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, EVALS
 
 from assistant import Answer, Assistant, Settings
-from assistant.answer import clean_passage
-from assistant.embed import Embedder
-from assistant.injection import strip_markup
+from assistant.answering.answer import clean_passage
+from assistant.grounding.verify import MARKER, split_claims
 from assistant.language import detect_language
-from assistant.verify import MARKER, split_claims
+from assistant.retrieval.embed import Embedder
+from assistant.retrieval.injection import strip_markup
+from tests.conftest import CORPUS, EVALS
 
 HOSTILE = EVALS / "data" / "hostile"
 GOLD = [json.loads(line) for line in (EVALS / "gold.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -233,7 +233,7 @@ def test_local_backend_is_not_hijacked(tmp_path: Path, embedder: Embedder, hosti
         assistant.close()
 
 
-# --- the web surface (assistant/web.py, built in parallel: tested here through its public functions) --------
+# --- the web surface (assistant/web/app.py, built in parallel: tested here through its public functions) --------
 LIVE_MARKUP = re.compile(r"<\s*(script|iframe|img|object|embed)\b|<[^>]*\son\w+\s*=|href\s*=\s*[\"']?\s*javascript:",
                          re.I)
 
@@ -244,8 +244,8 @@ LIVE_MARKUP = re.compile(r"<\s*(script|iframe|img|object|embed)\b|<[^>]*\son\w+\
     "Was wollen die Ostsee-Anrainerstaaten bei den Tankern kontrollieren?",  # h11: <script> redirect
 ])
 def test_web_pages_show_hostile_markup_as_text(mixed: Assistant, question: str) -> None:
-    web = pytest.importorskip("assistant.web")
-    from assistant.web_render import chat_messages, sources_panel
+    web = pytest.importorskip("assistant.web.app")
+    from assistant.web.render import chat_messages, sources_panel
 
     chat = web.WebChat(mixed)
     _, turns, *_ = chat.submit(question, [], True)
@@ -264,8 +264,8 @@ def test_web_pages_show_hostile_markup_as_text(mixed: Assistant, question: str) 
 
 
 def test_hostile_upload_names_stay_under_the_uploads_folder(tmp_path: Path) -> None:
-    pytest.importorskip("assistant.web")
-    from assistant.web_upload import store_uploads
+    pytest.importorskip("assistant.web.app")
+    from assistant.web.upload import store_uploads
 
     data = tmp_path / "data"
     source = tmp_path / "in.txt"
@@ -288,7 +288,7 @@ def test_hostile_upload_names_stay_under_the_uploads_folder(tmp_path: Path) -> N
                                                  ("127.0.0.2", False), ("0.0.0.0", True), ("::", True),
                                                  ("192.168.1.5", True), ("news.example", True)])
 def test_non_loopback_binds_need_auth(host: str, open_bind: bool) -> None:
-    web = pytest.importorskip("assistant.web")
+    web = pytest.importorskip("assistant.web.app")
     settings = Settings(host=host)
     if open_bind:
         with pytest.raises(ValueError, match="ASSISTANT_AUTH"):

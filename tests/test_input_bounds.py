@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_hostile import assert_well_formed
 
 from assistant import Assistant, QuestionError
+from tests.test_hostile import assert_well_formed
 
 PENTAGON = "Wie viele nordkoreanische Soldaten sind laut Pentagon in die Region Kursk gelangt?"
 

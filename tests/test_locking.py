@@ -17,13 +17,12 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import CORPUS
-from test_hostile import assert_well_formed
-from test_ingest_crash import DRIVER, GOLD, gnad_jsonl, ok_count
-
 from assistant import Assistant, Settings
-from assistant.embed import Embedder
-from assistant.ingest import IngestBusyError, writer_lock
+from assistant.ingest.ingestor import IngestBusyError, writer_lock
+from assistant.retrieval.embed import Embedder
+from tests.conftest import CORPUS
+from tests.ingest.test_ingest_crash import DRIVER, GOLD, gnad_jsonl, ok_count
+from tests.test_hostile import assert_well_formed
 
 
 def cli(data: Path, *args: str) -> list[str]:

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 
 import psutil
 import pytest
-from conftest import EVALS, free_port
-from test_hostile import assert_well_formed
 
 from assistant import Assistant
+from tests.conftest import EVALS, free_port
+from tests.test_hostile import assert_well_formed
 
 GOLD = [json.loads(line) for line in (EVALS / "gold.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
 # single questions and unanswerable ones, German and English: each answered alone first, as the reference
@@ -95,7 +95,7 @@ def test_soak_python_api(default_assistant: Assistant) -> None:
 def test_soak_gradio_api(default_assistant: Assistant) -> None:
     from gradio_client import Client
 
-    from assistant.web import build_app, launch
+    from assistant.web.app import build_app, launch
 
     soak = Soak(reference(default_assistant))
     demo = build_app(default_assistant)

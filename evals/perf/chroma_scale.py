@@ -104,8 +104,8 @@ def run(n_vectors: int = 1_000_000, n_queries: int = 200, k: int = 20, cache: Pa
     Loading stops after ``max_load_s``; the queries then run on what is there (``vectors``
     says how many) and the next run goes on loading where this one stopped.
     """
+    from assistant.retrieval.store import Store
     from assistant.settings import Settings
-    from assistant.store import Store
 
     folder = (cache or CACHE) / f"chroma-{n_vectors}"
     meta_path = folder.with_suffix(".json")

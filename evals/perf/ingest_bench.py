@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from assistant.api import Assistant
-from assistant.chunking import chunk_article
-from assistant.corpus import load_articles
-from assistant.embed import Embedder
+from assistant.ingest.chunking import chunk_article
+from assistant.ingest.corpus import load_articles
 from assistant.models import embed_dtype, load_sentence_transformer
+from assistant.retrieval.embed import Embedder
 from assistant.settings import Settings
 from evals.perf.machine import RssSampler, rss_mb
 from evals.perf.profiling import profile

@@ -19,11 +19,12 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
-from assistant.lexical import tokenize
+from assistant.retrieval.store import Store
 from assistant.settings import Settings
-from assistant.store import Store
+from assistant.tokens import tokenize
 from evals.gnad import gnad_rows
 from evals.perf.data import questions
+from evals.perf.lexical_engines import synthetic
 
 CHUNK_WORDS = 110
 
@@ -34,14 +35,6 @@ def real_stems(limit: int = 400) -> list[list[str]]:
     for row in gnad_rows(limit=limit):
         stems = tokenize(row.text)
         out += [stems[i: i + CHUNK_WORDS] for i in range(0, len(stems), CHUNK_WORDS) if stems[i: i + CHUNK_WORDS]]
-    return out
-
-
-def spliced(n: int, real: list[list[str]], rng: random.Random) -> list[list[str]]:
-    out = []
-    for _ in range(n):
-        a, b = rng.choice(real), rng.choice(real)
-        out.append(a[: len(a) // 2] + b[len(b) // 2:])
     return out
 
 
@@ -91,12 +84,12 @@ def run(work: Path, marks: Sequence[int] = (10_000, 100_000), trials: int = 20, 
         store.vector_store  # noqa: B018 - open Chroma now: removal deletes there first, and its start is not ours
         for mark in marks:
             for lo in range(have, mark, 20_000):
-                _bulk(store, lo, spliced(min(20_000, mark - lo), real, rng))
+                _bulk(store, lo, synthetic(min(20_000, mark - lo), real, rng))
             have = mark
             adds, removes = [], []
             for trial in range(trials):
                 doc_id = f"new{mark}-{trial}"
-                adds.append(_article(store, doc_id, spliced(4, real, rng)))
+                adds.append(_article(store, doc_id, synthetic(4, real, rng)))
                 started = time.perf_counter()
                 store.remove_documents([doc_id])
                 store.lexical.sync()

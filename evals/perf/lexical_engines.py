@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from assistant.lexical import tokenize
+from assistant.tokens import tokenize
 from evals.germanquad import DEFAULT_DATA_DIR, load_queries, scores
 from evals.perf.machine import rss_mb
 

@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from assistant.api import Assistant
-from assistant.embed import Embedder
 from assistant.models import embed_dir
+from assistant.retrieval.embed import Embedder
 from assistant.settings import Settings
 from evals.perf.chroma_scale import ChromaServerProcess
 from evals.perf.data import CORPUS, synthetic_articles, write_jsonl

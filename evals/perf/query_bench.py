@@ -13,9 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from assistant.answer import Composer, select_evidence
+from assistant.answering.answer import Composer, select_evidence
 from assistant.api import CITATION_MARGIN, Assistant
-from assistant.retrieve import EvidenceScorer
+from assistant.retrieval.retrieve import EvidenceScorer
 from evals.perf.profiling import profile
 
 

@@ -30,7 +30,7 @@ def _ingest(data_dir: Path, paths: list[Path], ray_address: str | None) -> dict[
 
 
 def run(work: Path, paths: list[Path]) -> dict[str, Any]:
-    from assistant.ray_ingest import start
+    from assistant.ingest.on_ray import start
 
     here = _ingest(work / "ray-bench-inprocess", paths, None)
     started = time.perf_counter()

@@ -71,10 +71,10 @@ def _int8_graph(graph: Path, work: Path) -> Path:
 def _embedder(runtime: str, work: Path) -> Any:
     import torch
 
-    from assistant.embed import Embedder
-    from assistant.encoders import OnnxTokens
     from assistant.models import embed_dtype
-    from assistant.onnx_export import resolve_onnx
+    from assistant.retrieval.embed import Embedder
+    from assistant.retrieval.encoders import OnnxTokens
+    from assistant.retrieval.onnx_export import resolve_onnx
     from assistant.settings import Settings
 
     s = Settings()
@@ -98,8 +98,8 @@ def _embedder(runtime: str, work: Path) -> Any:
 
 def measure(runtime: str, work: Path, n_questions: int, n_chunks: int) -> dict[str, Any]:
     """One runtime, in this process."""
-    from assistant.chunking import chunk_article
-    from assistant.corpus import iter_articles
+    from assistant.ingest.chunking import chunk_article
+    from assistant.ingest.corpus import iter_articles
     from evals.perf.data import questions
     from evals.perf.machine import rss_mb
 

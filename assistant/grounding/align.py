@@ -1,0 +1,178 @@
+"""Does the cited evidence answer about the same places, dates and names as the question? By identity.
+
+Each constraint of the question (``grounding/constraints.py``) must be met by the evidence an answer
+cites: a place by its gazetteer key, so "North Korean" finds "nordkoreanische"; a year as
+written or as the article's year; a name by its form, inflection or other-language spelling
+("Kharkiv" = "Charkiw"). It is looked for in the cited sentence, the sentences next to it
+(where the attribution often stands: "…, sagte Singh."), the article's title and the chunk.
+
+A sentence that fills the slot with another value of the same kind is a *conflict*: another
+country bound to the same noun ("nordkoreanische Soldaten" for "belarussische Soldaten",
+"russische Botschafter" for "Chinese ambassador"), another year or another month. Such a
+sentence is about something else and may not be cited for this question.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from assistant.grounding.claim_checks import Searchable, name_found, name_words
+from assistant.grounding.constraints import Constraint, names, years
+from assistant.grounding.gazetteer import bound_nouns, is_time_key, mentions
+from assistant.language import detect_language
+from assistant.retrieval.retrieve import Evidence
+from assistant.tokens import tokenize
+
+Similar = Callable[[str, str], bool]  # are two common nouns the same word across languages?
+Translated = Callable[[Sequence[str], Sequence[str]], bool]  # is a word of the first list translated in the second?
+
+
+@dataclass(frozen=True)
+class Alignment:
+    status: str  # "ok", "conflict" or "missing"
+    constraint: Constraint | None = None  # the first constraint not met
+    found: str = ""  # for a conflict: what the passage says in its place, as written there
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+    @property
+    def excludes(self) -> bool:
+        """Another country, year or month in the slot rules the sentence out; another name beside the
+        asked-for one does not (a sentence may name several people) and only words the near miss."""
+        return self.status == "conflict" and self.constraint is not None and self.constraint.kind != "name"
+
+    def reason(self) -> str:
+        if self.ok or self.constraint is None:
+            return "all constraints met"
+        c = self.constraint
+        if self.status == "conflict":
+            return f"asks about {c.text} ({c.kind}); the passage is about {self.found}"
+        return f"asks about {c.text} ({c.kind}); the passage does not mention it"
+
+
+def window(evidence: Evidence) -> str:
+    """The cited sentence with its neighbours in the chunk, and the article's title."""
+    chunk = evidence.chunk
+    spans = [(s.start, s.end) for s in chunk.sentences]
+    position = next((i for i, (a, _) in enumerate(spans) if a == evidence.start), None)
+    if position is None:
+        return f"{chunk.title}\n{evidence.text}"
+    lo, hi = max(0, position - 1), min(len(spans), position + 2)
+    start, end = spans[lo][0] - chunk.start, spans[hi - 1][1] - chunk.start
+    return f"{chunk.title}\n{chunk.text[start:end]}"
+
+
+class _Passage:
+    """A window's mentions, years, searchable words and language, computed once for all constraints."""
+
+    def __init__(self, text: str, date: str, across: bool) -> None:
+        self.date, self.across = date, across
+        self.keys = {m.key for m in mentions(text)}
+        self.years = years(text)
+        self.searchable = Searchable(text)
+        self.capitalised = sorted({w for w in re.findall(r"[^\W\d_][\w\-]{3,}", text) if w[0].isupper()})
+
+
+def _met(c: Constraint, passage: _Passage, translated: Translated | None = None) -> bool:
+    if c.kind in ("place", "date"):
+        return c.key in passage.keys
+    if c.kind == "year":
+        return c.key in passage.years or passage.date[:4] == c.key
+    if name_found(c.key, passage.searchable):
+        return True
+    # across languages a name made of words is translated ("European Championship" ~ "EM-Finale",
+    # "Book Prize" ~ "Buchpreis"): one of its words may meet its translation, at a bar that a
+    # different name of the same kind ("Renault" ~ "Peugeot" 0.67) does not reach
+    if translated is None or not passage.across:
+        return False
+    return translated(name_words(c.key), passage.capitalised)
+
+
+class ConstraintAligner:
+    """Checks a question's constraints against evidence: one sentence, or the set an answer cites."""
+
+    def __init__(self, question: str, constraints: Sequence[Constraint], similar: Similar | None = None,
+                 translated: Translated | None = None) -> None:
+        self.question = question  # where the constraints were written: a conflict is read beside its noun
+        self.constraints = list(constraints)
+        self.similar = similar
+        self.translated = translated  # name words across languages; only when question and evidence differ
+        self.lang = detect_language(question)
+
+    def run(self, evidence: Evidence) -> Alignment:
+        """The sentence's standing: a conflict, else the first constraint its window misses, else ok."""
+        if not self.constraints:
+            return Alignment("ok")
+        text = window(evidence)
+        passage = self._passage(text, evidence.chunk.date)
+        missing: Alignment | None = None
+        for c in self.constraints:
+            # the title is left out: a headline's "Russischer Regierungsmitarbeiter" binds no sentence
+            swapped = self._swapped_binding(c, text.split("\n", 1)[-1]) if c.kind == "place" else ""
+            if swapped:
+                return Alignment("conflict", c, swapped)
+            if _met(c, passage, self.translated):
+                continue
+            other = self._other(c, evidence.text)
+            if other and c.kind != "name":
+                return Alignment("conflict", c, other)
+            missing = missing or Alignment("conflict" if other else "missing", c, other)
+        return missing or Alignment("ok")
+
+    def unmet(self, chosen: Sequence[Evidence]) -> list[Constraint]:
+        """Constraints that no cited sentence's window, chunk or article date meets."""
+        passages = [self._passage(f"{window(e)}\n{e.chunk.text}", e.chunk.date) for e in chosen]
+        return [c for c in self.constraints if not any(_met(c, p, self.translated) for p in passages)]
+
+    def _passage(self, text: str, date: str) -> _Passage:
+        return _Passage(text, date, detect_language(text) != self.lang)
+
+    def _swapped_binding(self, c: Constraint, text: str) -> str:
+        """Another place bound to the noun the question binds this one to, while this one is bound to
+        it nowhere in the text: "Südkorea schickte Truppen" against "nordkoreanische Soldaten" is a
+        conflict even when South Korea is named in the next sentence."""
+        head = bound_nouns(self.question, c.text)
+        if not head:
+            return ""
+        asked = {k.key for k in self.constraints}
+        other, own = "", False
+        for m in mentions(text):
+            if is_time_key(m.key) or not self._same_noun(head, bound_nouns(text, m.text, m.start)):
+                continue
+            if m.key == c.key:
+                own = True
+            elif m.key not in asked and not other:
+                other = m.text
+        return "" if own else other
+
+    def _other(self, c: Constraint, sentence: str) -> str:
+        """What the sentence has in the constraint's slot, or "" when it has nothing there."""
+        asked = {k.key for k in self.constraints}
+        if c.kind == "year":
+            return next((y for y in years(sentence) if y not in asked), "")
+        if c.kind == "name":
+            written = Searchable(" ".join(k.text for k in self.constraints))
+            return next((n for n in names(sentence, detect_language(sentence)) if not name_found(n, written)), "")
+        head = bound_nouns(self.question, c.text)
+        for m in mentions(sentence):
+            if m.key in asked or is_time_key(m.key) != is_time_key(c.key):
+                continue
+            if is_time_key(c.key):
+                if m.key[:3] == c.key[:3]:  # another month for a month, another weekday for a weekday
+                    return m.text
+                continue
+            theirs = bound_nouns(sentence, m.text, m.start)
+            if head and theirs and self._same_noun(head, theirs):
+                return m.text
+        return ""
+
+    def _same_noun(self, ours: set[str], theirs: set[str]) -> bool:
+        """The same noun: one stem, or across languages a close word vector ("ambassador" ~ "Botschafter").
+        Common nouns may meet by vector; the places bound to them never do."""
+        if {s for w in ours for s in tokenize(w)[:1]} & {s for w in theirs for s in tokenize(w)[:1]}:
+            return True
+        return self.similar is not None and any(self.similar(a, b) for a in ours for b in theirs)

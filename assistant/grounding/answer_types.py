@@ -1,0 +1,305 @@
+"""What kind of thing a question asks for, and which evidence sentence holds one.
+
+The kind is read from the question's grammar, a closed class in each language: "wie viele" /
+"how many" asks for a number, "wie alt" / "how old" for an age, "wann" / "when" for a time,
+"was kostet" / "how much … cost" for money. The evidence must hold a value of that kind: a
+number, an age, a date, an amount in a currency. Currency names and symbols come from CLDR
+through ``babel`` (the currencies legal tender somewhere), not from a hand-typed list.
+
+What a question counts ("Wie viele *Angestellte* …", "How many *islands* …") must be what the
+evidence's number counts: the number binds to the counted noun when the noun, its stem or a
+translation of it follows the number within a few words ("1.200 Angestellte", "sieben
+verschiedene Inseln"). Among the sentences close to the best one, the sentence that holds the
+asked-for kind, bound to what is counted, is cited first: the answer opens with what was asked.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import islice
+
+from babel import Locale
+from babel.numbers import get_currency_name, get_currency_symbol, get_territory_currencies
+from babel.units import format_unit
+
+from assistant.grounding.gazetteer import DAYS, MONTHS, is_time_key, mentions
+from assistant.language import detect_language
+from assistant.retrieval.retrieve import Evidence
+from assistant.tokens import STOPWORDS, tokenize
+
+_MONTHS = "|".join([w for words in MONTHS for w in words.split()]
+                   + "jan feb mär apr jun jul aug sep okt oct nov dez dec".split())
+_WEEKDAYS = "|".join(w for words in DAYS for w in words.split())
+# spelled-out numbers: the closed class of number words of both languages ("sieben", "Dutzend",
+# "Zehntelsekunde" begins with one)
+_NUMBER_WORDS = ("zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|zwanzig|dreißig|hundert|tausend|"
+                 "dutzend|million|milliarde|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
+                 "thirty|hundred|thousand|dozen|billion")
+_NUMBER = rf"(?:\d[\d.,]*|\b(?:{_NUMBER_WORDS})\w*|\b(?:halbe?[nrs]?|half|doppelte?[nrs]?|double|twice)\b)"
+# what a quantity is called, a closed class like the interrogatives: "What is the population of …",
+# "Wie hoch ist die Zahl der …", "To what speed …" ask for a number as "how many" does
+_COUNT_NOUNS = "anzahl|zahl|einwohnerzahl|bevölkerung|number|population"
+_MEASURE_NOUNS = ("höhe|länge|breite|tiefe|entfernung|distanz|dauer|gewicht|anteil|quote|prozentsatz|geschwindigkeit|"
+                  "temperatur|fläche|height|length|width|depth|distance|duration|weight|share|rate|percentage|speed|"
+                  "temperature|area")
+_NAMED = (r"\b(?:what|which|welche[rsnm]?|what's the|what (?:is|was|are|were) the|to what|auf welche[nm]?|"
+          r"(?:was|wie hoch|wie groß) (?:ist|war|sind|waren) (?:die|der|das))\s+(?:\w+\s+)?")
+_QUANTITY_QUESTION = rf"{_NAMED}({_COUNT_NOUNS})\b"
+# "wie hoch" / "how high" may ask for a height or for an amount ("Wie hoch ist die Strafe?"): untyped
+_MEASURE_QUESTION = (rf"{_NAMED}(?:{_MEASURE_NOUNS})\b|\bwie (?:weit|lang|lange|schwer|schnell|tief|breit)\b|"
+                     r"\bhow (?:far|long|tall|heavy|fast|deep|wide)\b")
+_NUMBER_RE = re.compile(_NUMBER, re.I)
+_SCALE = r"(?:(?:mio|mrd|tsd|bn|m)\.?|millionen|milliarden|millions?|billions?|tausend|thousand)"
+
+
+@lru_cache(maxsize=1)
+def _currencies() -> tuple[str, str]:
+    """Words and symbols of the currencies legal tender in some territory, in German and English."""
+    codes: set[str] = set()
+    today = datetime.date(2020, 1, 1)  # fixed, so the pattern does not change with the clock
+    for territory in Locale.parse("en").territories:
+        codes.update(get_territory_currencies(territory, today, tender=True))
+    words, symbols = set(), set()
+    for code in sorted(codes):
+        words.add(code.lower())
+        for locale in ("de", "en"):
+            for count in (1, 2):
+                name = re.sub(r"\(.*?\)", "", get_currency_name(code, count=count, locale=locale))
+                found = re.findall(r"[^\W\d_]+", name)
+                if found:
+                    words.add(found[-1].lower())
+            symbol = get_currency_symbol(code, locale)
+            if not symbol.isalpha():
+                symbols.add(symbol)
+    # older currencies news still quote, which CLDR lists as no longer tender
+    words.update({"mark", "dm", "schilling", "franc", "lire", "peseta", "gulden"})
+    word_alt = "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+    symbol_alt = "|".join(sorted(map(re.escape, symbols), key=len, reverse=True))
+    return word_alt, symbol_alt
+
+
+@lru_cache(maxsize=1)
+def _units() -> str:
+    """Names and symbols of units of time, length, mass, speed, temperature, area, volume and shares,
+    in German and English, singular and plural, from CLDR's unit patterns (``babel.units``)."""
+    kinds = ("duration", "length", "mass", "speed", "temperature", "area", "volume", "concentr")
+    names = set()
+    for locale in ("de", "en"):
+        for unit in Locale.parse(locale).unit_display_names:
+            if unit.split("-")[0] not in kinds:
+                continue
+            for count in (1, 2):
+                for length in ("long", "short"):
+                    formatted = format_unit(count, unit, length=length, locale=locale)
+                    written = re.sub(r"^[\d.,\s\u00a0\u202f]+", "", formatted)
+                    if written and not re.search(r"[\d\[]", written) and (len(written) > 1 or written == "%"):
+                        names.add(written)
+    return "|".join(sorted(map(re.escape, names), key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class AnswerType:
+    """A kind of answer: how to recognise the question, and what evidence must contain."""
+
+    name: str
+    question: re.Pattern[str]
+    evidence: re.Pattern[str]
+    # the value must say what the question does not: "Wer wird Chefredakteur des Magazins Focus?" is
+    # not answered by a sentence whose only name is the magazine's, nor "Wie heißt der Finne?" by the
+    # question's own names. A surname the passage gave in full before counts ("…, sagte Rudenko").
+    novel: bool = False
+    # False: a sentence holding the kind is cited first when it is close to the best, but the gate
+    # does not abstain without one ("Wer sagte …?" is often answered by a role: "der Vertreter Nordkoreas")
+    required: bool = True
+
+    def held_by(self, evidence: Evidence, question: str = "") -> bool:
+        if not self.novel:
+            return bool(self.evidence.search(evidence.text))
+        given = _given(question)
+        if any(_says_more(found, given) for found in _overlapping(self.evidence, evidence.text)):
+            return True
+        surnames = {found.split()[-1] for found in _overlapping(self.evidence, evidence.chunk.text)}
+        return any(word in surnames and _says_more(word, given) for word in _WORDS.findall(evidence.text))
+
+
+def _overlapping(pattern: re.Pattern[str], text: str) -> list[str]:
+    """Every match, also those overlapping another: "Vize-Außenminister Andrej" and "Andrej Rudenko"."""
+    return [m.group(1) for m in re.finditer(f"(?=({pattern.pattern}))", text, pattern.flags)]
+
+
+def _given(question: str) -> set[str]:
+    return set(tokenize(question))
+
+
+def _says_more(words: str, given: set[str]) -> bool:
+    """Whether ``words`` hold a word the question does not give, by stem or as part of a compound
+    ("Chef" is given by "Konzernchefs")."""
+    for stem in tokenize(words.replace("-", " ")):
+        if stem in given or (len(stem) >= 4 and any(g.startswith(stem) or g.endswith(stem) for g in given)):
+            continue
+        return True
+    return False
+
+
+def _p(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.I)
+
+
+@lru_cache(maxsize=1)
+def answer_types() -> tuple[AnswerType, ...]:
+    """The most specific first: "how much money" is a money question before it is a number question."""
+    words, symbols = _currencies()
+    # two capitalised words, the first neither a function word ("Die Regierung", "Am Sonntag") nor an
+    # inflected adjective ("Demokratischen Volksrepublik")
+    function = "|".join(sorted((re.escape(w) for w in STOPWORDS if w.isalpha()), key=len, reverse=True))
+    full_name = (rf"\b(?!(?i:{function})\b)"
+                 r"(?![A-ZÄÖÜ][a-zäöüß]*(?:ischen|ische|ischer|lichen|liche|licher|alen|ale|aler|igen|ige|iger|eren)\b)"
+                 r"[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?\s+[A-ZÄÖÜ][a-zäöüß]+\b")
+    money = (rf"{_NUMBER}\s*{_SCALE}?\s*(?:{symbols}|(?:[\w]+-)?(?:{words})\b)|(?:{symbols})\s*\d")
+    return (
+        AnswerType("age", _p(r"\b(wie alt|how old|what age|welche[nm]? alter|alter von wie)"),
+                   _p(r"\d+\s*(-\s*)?(jahre|jahren|jährig\w*|years?)\b|\b(aged?|alter von)\s+\d+|\(\d{1,3}\)")),
+        AnswerType("birth", _p(r"\b(geboren|geburtstag|geburtsdatum|born|date of birth|birthday)\b"),
+                   _p(r"\b(geboren|born)\b")),
+        AnswerType("money", _p(rf"\bin\s+(?:[\w]+[- ])?(?:{words})\b|"
+                               r"\b(wie teuer|how expensive|was kostet|was kosten|zu welchem preis|at what price|"
+                               r"for what price|welche[nm]? preis|what price|"
+                               r"(wie ?viel|how much)\b[^?]*\b(geld|kostet|kosten|gekostet|zahlt|zahlen|bezahlt|"
+                               r"gezahlt|money|cost|costs|pay|pays|paid|worth)\b(?!-))"),
+                   _p(money)),
+        AnswerType("exact_date", _p(r"\b(an welchem (tag|datum)|welches datum|genaue[ns]? datum|exact date|"
+                                    r"on (what|which) (exact )?(day|date)|what date|which date)\b"),
+                   _p(rf"\b\d{{1,2}}\.\s*({_MONTHS})|\b({_MONTHS})\.?\s+\d{{1,2}}\b|\b({_WEEKDAYS})\b|"
+                      r"\b\d{1,2}\.\d{1,2}\.(\d{2,4})?|\b\d{4}-\d{2}-\d{2}\b")),
+        # a measure: a number with a unit, also inside a compound ("187 Stundenkilometer")
+        AnswerType("measure", _p(_MEASURE_QUESTION), _p(rf"{_NUMBER}\s*{_SCALE}?\s*\w*(?:{_units()})(?:n|s)?(?!\w)")),
+        AnswerType("count", _p(rf"\b(wie ?viele?n?|wieviele?n?|how (many|much)|what number|anzahl|number of)\b|"
+                               rf"{_QUANTITY_QUESTION}"),
+                   _p(_NUMBER)),
+        AnswerType("name", _p(r"\b(wie heißt|wie heisst|wie lautet der name|what is the name|what's the name|"
+                              r"name of the|welchen namen|called)\b"),
+                   re.compile(full_name), novel=True),
+        AnswerType("time", _p(r"\b(wann|when|seit wann|since when|in welchem jahr|what year|which year)\b"),
+                   _p(rf"\d{{4}}|\b({_MONTHS}|{_WEEKDAYS})\b|\b(woche|week|gestern|heute|yesterday|today|monat|"
+                      r"month|jahr|year|kürzlich|recently|damals|vergangen\w*|letzte\w*|last|bereits im|derzeit|"
+                      r"nachdem|after|before|bevor|morgen|tomorrow)\b")),
+        # a person: a name the question does not give, in full or as a surname given in full before.
+        # Only preferred, never required: on dev, requiring one refused 3 of 41 answerable gold questions
+        # whose answer is an office ("der südkoreanische Geheimdienst") or a surname given in full
+        # in another chunk
+        AnswerType("person", _p(r"\b(wer|wem|wen|wessen|who|whom|whose)\b"), re.compile(full_name), novel=True,
+                   required=False),
+    )
+
+
+def answer_type(question: str) -> AnswerType | None:
+    return next((t for t in answer_types() if t.question.search(question)), None)
+
+
+_COUNTED = re.compile(r"\b(?:wie ?viele?n?|wieviele?n?|how many|how much|anzahl der|number of)\s+([^?.!,;]{0,60})",
+                      re.I)
+_AUXILIARIES = frozenset("has have had is are was were will would did does do can could should may might must shall "
+                         "sind ist war waren wurden wurde hat haben hatte will wollen soll sollen kann können".split())
+_WORDS = re.compile(r"[\w\-]+")
+# how far after its number a counted noun may stand: "1.200 Angestellte", "sieben verschiedene Inseln",
+# "135.000 betroffenen US-Kunden"
+BIND_WINDOW = 3
+
+
+def place_keys(words: Sequence[str]) -> set[str]:
+    """The countries the words name, by gazetteer key ("North Korean" and "nordkoreanische": KP)."""
+    return {m.key for m in mentions(" ".join(words)) if not is_time_key(m.key)}
+
+
+def counted_phrase(question: str) -> list[str]:
+    """What a "how many" question counts: the phrase after it, ending in the counted noun
+    ("Haubitzen" in "Wie viele Haubitzen will …", "North Korean soldiers" in "How many North Korean
+    soldiers have …").
+
+    German capitalises nouns, so in a German question it is the first capitalised word of the
+    phrase ("Prozent" in "Um wie viel Prozent fiel die Aktie", "Alben" in "Wie viele Alben umfasst
+    Adeles Vertrag"), not a verb or a name after it. A question for
+    a named quantity counts that quantity ("population" in "What is the population of …")."""
+    match = _COUNTED.search(question)
+    if not match:
+        named = re.search(_QUANTITY_QUESTION, question, re.I)
+        return [named.group(1)] if named and named.group(1).lower() not in ("anzahl", "zahl", "number") else []
+    phrase: list[str] = []
+    german = detect_language(question) == "de"
+    for word in _WORDS.findall(match.group(1))[:4]:
+        if word.lower() in STOPWORDS or word.lower() in _AUXILIARIES:
+            break
+        if not german and phrase and phrase[-1][:1].islower() and word[:1].isupper():
+            break  # a name after a common noun starts the next phrase: "soldiers North Korea may send"
+        phrase.append(word)
+    if not german:
+        return phrase
+    # the noun is the first capitalised word (a capital inside counts too: "iPhones"); a place
+    # adjective before it stays, it says whose ("nordkoreanische Soldaten")
+    noun_at = next((i for i, w in enumerate(phrase) if any(c.isupper() for c in w)), None)
+    return [] if noun_at is None else [w for w in phrase[:noun_at] if place_keys([w])] + [phrase[noun_at]]
+
+
+def number_windows(text: str, phrase: Sequence[str], number: re.Pattern[str], places: bool = True
+                   ) -> list[tuple[re.Match[str], list[re.Match[str]]]]:
+    """Each ``number`` in ``text`` with the ``BIND_WINDOW`` words after it, where a counted noun may
+    stand. A window naming another country than ``phrase`` does is left out: "Russian soldiers" are
+    not counted by "11.000 nordkoreanische Soldaten" (``places=False``: kept, whatever it names)."""
+    asked = place_keys(phrase) if places else set()
+    windows = []
+    for found in number.finditer(text):
+        words = list(islice(_WORDS.finditer(text, found.end()), BIND_WINDOW))
+        named = place_keys([w.group() for w in words]) if asked else set()
+        if not (named and not asked & named):
+            windows.append((found, words))
+    return windows
+
+
+def binds(text: str, phrase: Sequence[str], close: Callable[[str, Sequence[str]], bool], places: bool = True) -> bool:
+    """Whether a number in ``text`` counts what ``phrase`` (``counted_phrase``) names: one of its
+    words (by stem, or a translation by ``close``, which gets all candidate words at once) within
+    ``BIND_WINDOW`` words after a number. Any word may be the noun: an English phrase may end in a
+    verb ("How many pilgrims *died*", "How many people *work* …"), which its form does not tell.
+
+    A place word in ``phrase`` is no noun but says whose: "Russian soldiers" are not counted by
+    "11.000 nordkoreanische Soldaten", so a number whose words name another country does not bind
+    (unless ``places`` is False: what the evidence says regardless of the question's constraints)."""
+    nouns = [n for n in reversed(phrase) if not place_keys([n])]
+    after = [w.group() for _, window in number_windows(text, phrase, _NUMBER_RE, places) for w in window]
+    for noun in nouns:
+        stems = set(tokenize(noun))
+        if stems and any(stems <= set(tokenize(w)) for w in after):
+            return True
+    candidates = [w for w in dict.fromkeys(after) if len(w) >= 3 and w.lower() not in STOPWORDS]
+    return bool(candidates) and any(close(noun, candidates) for noun in nouns)
+
+
+def typed_first(question: str, chosen: Sequence[Evidence], pool: Sequence[Evidence], margin: float,
+                close: Callable[[str, Sequence[str]], bool],
+                fits: Callable[[Evidence], bool] = lambda e: True, places: bool = True) -> list[Evidence]:
+    """``chosen`` with the sentence that holds the asked-for kind first.
+
+    That sentence is taken from ``pool`` within ``margin`` of the best score and must ``fit`` (meet
+    the question's constraints: "How old is Sabrina Singh?" is not answered by "Zainab Faksh (25)");
+    for a count, its number must count what the question counts. Without such a sentence, ``chosen``
+    is returned as it is and the gate decides."""
+    kind = answer_type(question)
+    if kind is None or not chosen:
+        return list(chosen)
+    top = max(e.score for e in chosen)
+    typed = [e for e in pool if e.score >= top - margin and kind.held_by(e, question) and fits(e)]
+    if not typed:
+        return list(chosen)
+    counted = counted_phrase(question) if kind.name == "count" else []
+    if counted:
+        # a number that counts something else is no answer: it is never promoted over the best sentence
+        typed = [e for e in typed if binds(e.text, counted, close, places)]
+        if not typed:
+            return list(chosen)
+    first = typed[0]
+    rest = [e for e in chosen if e.text != first.text]
+    return [first, *rest][: max(len(chosen), 1)]

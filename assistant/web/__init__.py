@@ -1,0 +1,1 @@
+"""The Gradio chat: the app, its rendering, labels, style and uploads."""

@@ -1,0 +1,126 @@
+"""The short answer: a span of the cited sentence, by the kind of answer asked for, in the question's language."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answering.answer import answering_first, extractive_text
+from assistant.answering.short_answer import ShortAnswerer
+from assistant.retrieval.retrieve import Evidence
+from assistant.retrieval.store import StoredChunk
+from assistant.schema import ShortAnswer
+
+NEVER = ShortAnswerer(lambda noun, words: False)
+# a stand-in for the word vectors; tests/test_api.py asks the real ones, end to end
+SOLDATEN = ShortAnswerer(lambda noun, words: noun == "soldiers" and words == ["Soldaten"])
+SOLDIERS = ("Die Pressesprecherin teilte mit, dass wahrscheinlich etwa 11.000 nordkoreanische Soldaten "
+            "in die russische Region Kursk gelangt seien.")
+
+
+def _ev(text: str, title: str = "Titel", score: float = 0.5) -> Evidence:
+    chunk = StoredChunk("c1", "d1", 0, 0, len(text), text, title, "", "", "")
+    return Evidence(chunk, 0, 0, len(text), text, score, score, 0.5)
+
+
+@pytest.mark.parametrize(("question", "lang", "sentence", "expected"), [
+    ("Wie viele nordkoreanische Soldaten sind in Kursk?", "de", SOLDIERS, "Etwa 11.000 nordkoreanische Soldaten"),
+    ("How many North Korean soldiers are in Kursk?", "en", SOLDIERS, "About 11,000 North Korean soldiers"),
+    ("Wie viele Gondeln hat die Seilbahn?", "de",
+     "Die Seilbahn hat 42 Gondeln und befördert bis zu 1.800 Fahrgäste pro Stunde.", "42 Gondeln"),
+    ("Wie viele Fahrgäste befördert die Seilbahn pro Stunde?", "de",
+     "Die Seilbahn hat 42 Gondeln und befördert bis zu 1.800 Fahrgäste pro Stunde.", "Bis zu 1.800 Fahrgäste"),
+    ("Wie viele Inseln stehen zur Auswahl?", "de", "Ab Dienstag stehen sieben verschiedene Inseln zur Auswahl.",
+     "Sieben verschiedene Inseln"),
+    ("Was kostet die neue Brücke?", "de", "Die neue Brücke kostet rund 3,5 Millionen Euro.", "Rund 3,5 Millionen Euro"),
+    ("How much does the new bridge cost?", "en", "Die neue Brücke kostet rund 3,5 Millionen Euro.",
+     "Around 3.5 million euros"),
+    ("How long did the construction take?", "en", "Der Bau dauerte 30 Monate.", "30 months"),
+    ("How old is Sabrina Singh?", "en", "Sprecherin Sabrina Singh (38) sagte am Montag, das sei falsch.", "38 years"),
+    ("Wann wurde die Brücke gesperrt?", "de", "Die Brücke wurde am 5. März 2024 gesperrt.", "5. März 2024"),
+    ("When was the bridge closed?", "en", "Die Brücke wurde am 5. März 2024 gesperrt.", "5 March 2024"),
+    ("In welchem Jahr soll die Brücke fertig sein?", "de", "Die Brücke soll 2027 fertig sein.", "2027"),
+])
+def test_span_and_wording(question: str, lang: str, sentence: str, expected: str) -> None:
+    short = SOLDATEN.run(question, lang, _ev(sentence))
+    assert short is not None and short.text == expected
+    span = sentence[short.start: short.end]
+    if lang == "de":
+        assert span.casefold() == expected.casefold()  # a substring of the cited sentence, nothing added
+
+
+@pytest.mark.parametrize(("question", "lang", "sentence"), [
+    # a number that counts something else is no short answer
+    ("Wie viele Soldaten sind in Kursk?", "de", "Die Seilbahn hat 42 Gondeln."),
+    # why and how questions have no span: the sentence that answers comes first instead
+    ("Warum wurde die Brücke gesperrt?", "de", "Die Brücke war wegen morscher Balken gesperrt worden."),
+    # a unit CLDR does not name in this form stays German in the quote, never half-translated
+    ("How fast was the train?", "en", "Der Zug fuhr mit 187 Kilometern pro Stunde."),
+    # "Achtung" and "tennis" begin with number words but are none
+    ("Wie viele Spieler gibt es?", "de", "Achtung Spieler: das Turnier beginnt."),
+    # a name is not told from a title or a country by its capitals: no span is guessed
+    ("Wie heißt der Vertreter?", "de", "Der Vertreter der Demokratischen Volksrepublik Korea sprach in New York."),
+])
+def test_no_span(question: str, lang: str, sentence: str) -> None:
+    assert NEVER.run(question, lang, _ev(sentence)) is None
+
+
+def test_only_what_the_sentence_says_of_the_counted_noun_is_said() -> None:
+    # another country's soldiers are not counted by this number: no short answer
+    assert SOLDATEN.run("How many Russian soldiers are in Kursk?", "en", _ev(SOLDIERS)) is None
+    # a modifier the sentence does not state is left out, not asserted
+    short = SOLDATEN.run("How many wounded soldiers are in Kursk?", "en", _ev(SOLDIERS))
+    assert short is not None and short.text == "About 11,000 soldiers"
+
+
+def test_a_translation_of_the_counted_noun_binds() -> None:
+    short = SOLDATEN.run("How many soldiers are in Kursk?", "en", _ev(SOLDIERS))
+    assert short is not None and short.text == "About 11,000 soldiers"
+    assert NEVER.run("How many soldiers are in Kursk?", "en", _ev(SOLDIERS)) is None
+
+
+def test_the_answer_opens_with_the_short_answer_then_the_quote() -> None:
+    evidence = _ev(SOLDIERS)
+    short = SOLDATEN.run("How many North Korean soldiers are in Kursk?", "en", evidence)
+    text = extractive_text([evidence], "en", short)
+    first, _, quotes = text.partition("\n\n")
+    assert first == "About 11,000 North Korean soldiers [1]."
+    assert "„" not in quotes and quotes.count("“") == 1 and quotes.endswith("” [1]")
+
+
+def test_a_quote_with_its_own_quotation_marks_is_not_quoted_again() -> None:
+    sentence = "„Wir liefern keine Waffen“, sagte der Minister am Montag in Seoul."
+    text = extractive_text([_ev(sentence)], "en")
+    assert "“„" not in text and "„Wir liefern keine Waffen“, sagte" in text
+
+
+def test_a_headline_does_not_open_an_answer_without_a_short_answer() -> None:
+    title = "Nordkoreanische Soldaten sollen in Kursk sein"
+    headline = _ev(title, title=title)
+    body = _ev("Die Soldaten wurden nach Angaben Kiews in die Region Kursk verlegt, um dort zu kämpfen.")
+    assert answering_first([headline, body], None) == [body, headline]
+    held = ShortAnswer("11.000 Soldaten", 1, 0, 5, "count")
+    assert answering_first([headline, body], held) == [headline, body]
+
+
+def test_an_english_verb_after_the_counted_noun_is_left_out() -> None:
+    pilgrims = ShortAnswerer(lambda noun, words: noun == "pilgrims" and words == ["Pilger"])
+    short = pilgrims.run("How many pilgrims died in the accident?", "en",
+                         _ev("Bei dem Unfall starben mindestens 12 Pilger, teilte die Polizei mit."))
+    assert short is not None and short.text == "At least 12 pilgrims"
+
+
+def test_a_german_ordinal_date_does_not_end_the_short_answer() -> None:
+    from assistant.grounding.verify import split_claims
+
+    evidence = _ev("Die Brücke wurde am 5. März 2024 gesperrt.")
+    short = NEVER.run("Wann wurde die Brücke gesperrt?", "de", evidence)
+    claims = split_claims(extractive_text([evidence], "de", short))
+    assert [(c.text, c.markers) for c in claims] == [("5. März 2024.", (1,)),
+                                                     ("Die Brücke wurde am 5. März 2024 gesperrt.", (1,))]
+
+
+def test_in_one_language_a_near_word_is_no_counted_noun() -> None:
+    """"Beschäftigte" is close to "Mitarbeiter" in meaning and still another set of people."""
+    near = ShortAnswerer(lambda noun, words: True)
+    sentence = "Von den rund 340.000 Beschäftigten seien derzeit etwa 145.000 Aktionäre des Konzerns."
+    assert near.run("Wie viele Mitarbeiter-Aktionäre will Siemens haben?", "de", _ev(sentence)) is None

@@ -1,0 +1,106 @@
+"""Constraint alignment: another country, year or person in the passage is a conflict, in both languages."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from assistant import Assistant
+from assistant.grounding.align import ConstraintAligner
+from assistant.grounding.constraints import question_constraints
+from assistant.ingest.chunking import split_sentences
+from assistant.retrieval.retrieve import Evidence
+from assistant.retrieval.store import StoredChunk, StoredSentence
+
+PASSAGE = (
+    "Nordkorea schickt Truppen nach Russland. "
+    "Die stellvertretende Pressesprecherin des Pentagons, Sabrina Singh, teilte im Oktober 2024 mit, "
+    "dass etwa 11.000 nordkoreanische Soldaten in der Region Kursk seien. "
+    "Der von Seoul einbestellte russische Botschafter wies die Berichte zurück."
+)
+
+
+def evidence(text: str, sentence: int, title: str = "Truppen in Kursk", date: str = "") -> Evidence:
+    sentences = split_sentences(text)
+    stored = tuple(StoredSentence(i, s.start, s.end, np.zeros(4, dtype=np.float32)) for i, s in enumerate(sentences))
+    chunk = StoredChunk("c1", "d1", 0, 0, len(text), text, title, date, "", "", stored)
+    s = sentences[sentence]
+    return Evidence(chunk, sentence, s.start, s.end, s.text, 0.8, 0.8, 0.5)
+
+
+def align(question: str, lang: str, sentence: int = 1, text: str = PASSAGE, date: str = "", similar=None):
+    aligner = ConstraintAligner(question, question_constraints(question, lang), similar)
+    return aligner.run(evidence(text, sentence, date=date))
+
+
+@pytest.mark.parametrize("question,lang", [
+    ("Wie viele nordkoreanische Soldaten sind laut Sabrina Singh in Kursk?", "de"),
+    ("How many North Korean soldiers are in Kursk according to Sabrina Singh?", "en"),
+    ("How many North Korean soldiers did the Pentagon count in October 2024?", "en"),
+    ("Wie viele Soldaten aus Nordkorea sind im Oktober in Kursk?", "de"),
+])
+def test_the_asked_constraints_are_met(question: str, lang: str) -> None:
+    assert align(question, lang).ok
+
+
+@pytest.mark.parametrize("question,lang,asked,found", [
+    ("Wie viele belarussische Soldaten sind in Kursk?", "de", "belarussische", "nordkoreanische"),
+    ("How many Belarusian soldiers are in the Kursk region?", "en", "Belarusian", "nordkoreanische"),
+    ("Wie viele Soldaten aus Weißrussland sind in Kursk?", "de", "Weißrussland", "nordkoreanische"),
+    ("How many North Korean soldiers were in Kursk in 2022?", "en", "2022", "2024"),
+    ("Wie viele nordkoreanische Soldaten waren im Jahr 2023 in Kursk?", "de", "2023", "2024"),
+    ("Wie viele nordkoreanische Soldaten waren im August in Kursk?", "de", "August", "Oktober"),
+    ("What number of North Korean soldiers did John Kirby give for Kursk?", "en", "John Kirby", "Sabrina Singh"),
+])
+def test_another_value_in_the_same_slot_is_a_conflict(question: str, lang: str, asked: str, found: str,
+                                                      default_assistant: Assistant) -> None:
+    # "soldiers" and "Soldaten" are one noun by word vector, as in the assistant
+    result = align(question, lang, similar=default_assistant.term_coverage.similar)
+    assert result.status == "conflict", result
+    assert result.constraint is not None and result.constraint.text == asked
+    assert result.found == found
+
+
+@pytest.mark.parametrize("question,lang,asked", [
+    ("Was sagte der chinesische Botschafter in Seoul?", "de", "chinesische"),
+    ("What did the Chinese ambassador summoned by Seoul say?", "en", "Chinese"),
+])
+def test_a_role_given_to_another_country_is_not_the_one_asked(question: str, lang: str, asked: str) -> None:
+    result = align(question, lang, sentence=2)
+    assert not result.ok and result.constraint is not None and result.constraint.text == asked
+    assert align(question.replace(asked, "russische" if lang == "de" else "Russian"), lang, sentence=2).ok
+
+
+def test_the_attribution_next_to_the_sentence_counts() -> None:
+    text = "Etwa 11.000 Soldaten sind in Kursk. Das sagte die Sprecherin Sabrina Singh am Montag."
+    assert align("Wie viele Soldaten sind laut Sabrina Singh in Kursk?", "de", sentence=0, text=text).ok
+
+
+def test_the_articles_year_stands_for_this_year() -> None:
+    text = "In diesem Jahr wurden 11.000 Soldaten entsandt. Mehr ist nicht bekannt."
+    assert align("How many soldiers were sent in 2024?", "en", 0, text, date="2024-11-05").ok
+    assert align("How many soldiers were sent in 2022?", "en", 0, text, date="2024-11-05").status == "missing"
+
+
+def test_other_spellings_of_a_name_are_the_same_name() -> None:
+    text = "Die Region Belgorod grenzt an das ukrainische Gebiet Charkiw. Dort wird gekämpft."
+    assert align("Which region borders Kharkiv?", "en", 0, text).ok
+
+
+def test_a_question_of_two_parts_is_met_by_the_cited_set() -> None:
+    first = evidence("Im Oktober wurden mehr als 10.000 Soldaten nach Russland entsandt. Das berichtet Newsweek.", 0,
+                     title="Bericht")
+    last = evidence("Weitere Berichte folgen. In der Region Kursk sind es inzwischen etwa 11.000.", 1, title="Bericht")
+    question = "Wie viele Soldaten wurden laut „Newsweek“ im Oktober entsandt, und wie viele sind in der Region Kursk?"
+    aligner = ConstraintAligner(question, question_constraints(question, "de"))
+    assert aligner.unmet([first, last]) == []
+    assert [c.text for c in aligner.unmet([first])] == ["Region Kursk"]
+
+
+def test_the_same_noun_across_languages_makes_a_conflict() -> None:
+    question = "What did the Chinese ambassador summoned by Seoul say?"
+    constraints = question_constraints(question, "en")
+    same = {("ambassador", "Botschafter")}
+    aligner = ConstraintAligner(question, constraints, lambda a, b: (a, b) in same)
+    result = aligner.run(evidence(PASSAGE, 2))
+    assert result.status == "conflict" and result.found == "russische"
