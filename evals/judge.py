@@ -1,4 +1,4 @@
-"""How well the support judge (``assistant.verify.SupportJudge``) agrees with hand labels.
+"""How well the support judge (``assistant.grounding.verify.SupportJudge``) agrees with hand labels.
 
 ``evals/data/support_labels.jsonl`` holds claim–passage pairs labelled "supported" or not,
 with the kind of near miss each false one is; ``swap_*`` kinds are adversarial (one entity,

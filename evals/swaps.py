@@ -5,7 +5,7 @@
 Each gold evidence quote is a true claim about its passage. Exchanging one nationality or
 country, one year, one month or one person's name for another of the same kind taken from
 another quote makes a claim that reads just as well and is false. The judge that verifies
-generated answers (``assistant.verify.SupportJudge``) must reject every one of them.
+generated answers (``assistant.grounding.verify.SupportJudge``) must reject every one of them.
 """
 
 from __future__ import annotations
