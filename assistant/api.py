@@ -16,7 +16,7 @@ from assistant.answering.followup import QuestionRewriter
 from assistant.answering.llm import make_llm
 from assistant.answering.short_answer import ShortAnswerer
 from assistant.grounding.align import Alignment, ConstraintAligner
-from assistant.grounding.answer_types import typed_first
+from assistant.grounding.answer_types import covering_first, typed_first
 from assistant.grounding.constraints import question_constraints
 from assistant.grounding.coverage import TermCoverage
 from assistant.grounding.gate import AnswerGate, GateDecision
@@ -199,6 +199,8 @@ class Assistant:
         translation = self._translation
         chosen = typed_first(question, select_evidence(usable, s.max_citations, CITATION_MARGIN), usable,
                              s.type_margin, translation, lambda e: alignments[id(e)].ok)
+        chosen = covering_first(question, chosen, lambda text: coverage.run(question, [text]).coverage,
+                                s.cover_margin)
         unmet = aligner.unmet(chosen)
         if not unmet:
             decision = gate.run(question, chosen)

@@ -54,7 +54,8 @@ class ShortAnswer:
     citation: int
     start: int
     end: int
-    kind: str  # the answer type it was found by: count, money, measure, age, time or exact_date
+    # what it was found by: count, money, measure, age, time, exact_date, speaker (who said it), named (which one)
+    kind: str
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

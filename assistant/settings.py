@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     # a sentence this close to the best is cited first when it holds what the question asks for (a number
     # for "how many", a currency for "what does it cost") and the best does not (grounding/answer_types.py)
     type_margin: float = 0.12
+    # a cited sentence that covers this much more of the question than the best-scored one opens the
+    # answer (grounding/answer_types.covering_first); above 1: never. Chosen on dev (docs/EVALS.md)
+    cover_margin: float = 0.1
     # a near miss is shown only when the evidence covers this share of the question's words (gate coverage)
     near_miss_coverage: float = 0.5
     # a word of an English name may meet its German translation this close, never another name (grounding/align.py)

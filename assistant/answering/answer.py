@@ -166,16 +166,20 @@ class Composer:
                  notes: list[str] | None = None, short: ShortAnswer | None = None) -> Iterator[TextDelta | Composed]:
         """Generated text, one checked sentence at a time; the extractive answer if none holds.
 
-        The short answer goes first, with the first sentence that holds: it cites the top passage,
-        which keeps its number [1]."""
+        The short answer goes first, before the generator has said anything: it is words of the
+        top passage, so it needs no check, and a reader sees the answer while the model is still
+        reading the prompt (time to first text: retrieval, not the first generated sentence). It
+        cites the top passage, which keeps its number [1]."""
         notes = notes if notes is not None else []
         kept: list[str] = []
         # generator's [n] -> shown [n], in order of first use; the short answer has used [1] already
         numbering: dict[int, int] = {1: 1} if short is not None else {}
         opening = short_line(short) + "\n\n" if short is not None else ""
+        if opening:
+            yield TextDelta(opening)
 
         def shown_delta(shown: str) -> TextDelta:
-            return TextDelta((opening if len(kept) == 1 else " ") + shown)
+            return TextDelta(shown if len(kept) == 1 else " " + shown)
 
         buffer = ""
         for delta in deltas:
@@ -194,7 +198,7 @@ class Composer:
         if not kept:
             notes.append("no generated sentence was supported: extractive answer used")
             text = extractive_text(chosen, lang, short)
-            yield TextDelta(text)
+            yield TextDelta(text[len(opening):])  # the short answer, its opening, is out already
             yield Composed(text, citations, notes, fallback=True, short=short)
             return
         used = [citations[old - 1] for old, _ in sorted(numbering.items(), key=lambda kv: kv[1])]

@@ -303,3 +303,26 @@ def typed_first(question: str, chosen: Sequence[Evidence], pool: Sequence[Eviden
     first = typed[0]
     rest = [e for e in chosen if e.text != first.text]
     return [first, *rest][: max(len(chosen), 1)]
+
+
+def covering_first(question: str, chosen: Sequence[Evidence], coverage: Callable[[str], float],
+                   margin: float) -> list[Evidence]:
+    """``chosen`` with the sentence that covers most of the question first, when it covers at least
+    ``margin`` more of it than the best-scored one.
+
+    The fused score ranks sentences for retrieval; its lexical part reads stems, which an English
+    question over German text does not share ("supply" and "liefert"), so the best-scored of the
+    cited sentences is often a neighbour of the one that answers. ``coverage`` (the gate's
+    idf-weighted share of the question's words in a text, by stem or word vector) reads across
+    languages. Only where no required kind decides the order (``typed_first``): what, why, how,
+    which, and who when no sentence names a new person."""
+    if len(chosen) < 2:
+        return list(chosen)
+    kind = answer_type(question)
+    if kind is not None and (kind.required or kind.held_by(chosen[0], question)):
+        return list(chosen)
+    shares = [coverage(e.text) for e in chosen]
+    best = max(range(len(chosen)), key=lambda i: (shares[i], -i))
+    if shares[best] - shares[0] < margin:
+        return list(chosen)
+    return [chosen[best], *(e for i, e in enumerate(chosen) if i != best)]

@@ -124,3 +124,70 @@ def test_in_one_language_a_near_word_is_no_counted_noun() -> None:
     near = ShortAnswerer(lambda noun, words: True)
     sentence = "Von den rund 340.000 Beschäftigten seien derzeit etwa 145.000 Aktionäre des Konzerns."
     assert near.run("Wie viele Mitarbeiter-Aktionäre will Siemens haben?", "de", _ev(sentence)) is None
+
+
+def _in_chunk(sentence: str, chunk_text: str) -> Evidence:
+    chunk = StoredChunk("c1", "d1", 0, 0, len(chunk_text), chunk_text, "Titel", "", "", "")
+    at = chunk_text.index(sentence)
+    return Evidence(chunk, 0, at, at + len(sentence), sentence, 0.5, 0.5, 0.5)
+
+
+def test_who_said_is_answered_by_the_speaker() -> None:
+    role = "„Wir würden auch einen offensiven Einsatz erwägen“, erklärte ein Vertreter des Präsidialamtes."
+    short = NEVER.run("Wer sagte, Seoul würde einen offensiven Einsatz erwägen?", "de", _ev(role))
+    assert short is not None and short.text == "Ein Vertreter des Präsidialamtes" and short.kind == "speaker"
+    assert role[short.start: short.end] == "ein Vertreter des Präsidialamtes"
+    # asked in English, a German role would need translating: no span; a surname given in full needs none
+    assert NEVER.run("Who said Seoul would consider an offensive use?", "en", _ev(role)) is None
+    named = "„Wir werden auf jede Weise reagieren, die wir für notwendig erachten“, sagte Rudenko demnach."
+    chunk = "Der Vize-Außenminister Andrey Rudenko warnte Seoul. " + named
+    short = NEVER.run("Who said Russia would respond in any way it deems necessary?", "en", _in_chunk(named, chunk))
+    assert short is not None and short.text == "Rudenko"
+    assert NEVER.run("Who said Russia would respond in any way it deems necessary?", "en", _ev(named)) is None
+    # a who-question that asks for no speaker gets no span from a quotation
+    assert NEVER.run("Wer leitet das Präsidialamt?", "de", _ev(role)) is None
+
+
+# a stand-in for the word vectors: "city" is "Stadt" in German
+CITY = ShortAnswerer(lambda noun, words: noun == "city" and words == ["Stadt"])
+BORDER = "Diese Region liegt südlich der Oblast Kursk und grenzt an die ukrainische Region Charkiw."
+ROAD = "Die Straße führt von der Grenze in die Stadt Charkiw."
+
+
+@pytest.mark.parametrize(("answerer", "question", "lang", "sentence", "expected"), [
+    (NEVER, "In welche Region wurden einige der Truppen verlegt?", "de",
+     "Kowalenko schrieb, dass einige der Truppen in die Region Belgorod verlegt wurden.", "Belgorod"),
+    # the name the question gives is no answer: the next one is
+    (NEVER, "Welche Region grenzt an Kursk?", "de", "Die Region Kursk grenzt an die Region Belgorod.", "Belgorod"),
+    # the noun is another word than the one named first ("Oblast"), the same stem across languages
+    (NEVER, "Which Ukrainian region does it border?", "en", BORDER, "Charkiw"),
+    # across languages the noun is found by translation, and the name keeps its form
+    (CITY, "Which city does the road lead to?", "en", ROAD, "Charkiw"),
+    (NEVER, "Which company bought the plant?", "en", "The company Siemens bought the plant in May.", "Siemens"),
+])
+def test_which_is_answered_by_the_name_after_the_noun(answerer: ShortAnswerer, question: str, lang: str,
+                                                      sentence: str, expected: str) -> None:
+    short = answerer.run(question, lang, _ev(sentence))
+    assert short is not None and short.text == expected and short.kind == "named"
+    assert sentence[short.start: short.end] == expected
+
+
+def test_which_takes_the_name_whose_place_agrees() -> None:
+    """A place word before the noun says which one: "der Oblast Kursk" is not the Ukrainian region,
+    and a country after the noun is its owner, not its name."""
+    oblast = ShortAnswerer(lambda noun, words: noun == "region" and words == ["Oblast"])
+    sentence = "Diese Region liegt südlich der Oblast Kursk und grenzt an die ukrainische Oblast Charkiw."
+    short = oblast.run("Which Ukrainian region does it border?", "en", _ev(sentence))
+    assert short is not None and short.text == "Charkiw"
+    assert oblast.run("Which Russian region does it border?", "en",
+                      _ev("Sie grenzt an die ukrainische Oblast Charkiw.")) is None
+    leader = ShortAnswerer(lambda noun, words: noun == "leader" and words == ["Führung"])
+    assert leader.run("Which Russian leader warned in June?", "en",
+                      _ev("Putin erklärte im Juni, Moskau werde Entscheidungen treffen, die der Führung Südkoreas "
+                          "nicht gefallen werden.")) is None
+
+
+def test_which_without_a_name_after_the_noun_has_no_span() -> None:
+    assert NEVER.run("Which city does the road lead to?", "en", _ev(ROAD)) is None  # no translation
+    assert NEVER.run("Bei welchem Treffen wies er die Vorwürfe zurück?", "de",
+                     _ev("Er sprach beim Treffen eines Ausschusses der Vereinten Nationen.")) is None

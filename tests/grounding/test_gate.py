@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from assistant import Assistant
-from assistant.grounding.answer_types import answer_type, binds, counted_phrase, typed_first
+from assistant.grounding.answer_types import answer_type, binds, counted_phrase, covering_first, typed_first
 from assistant.grounding.coverage import TermCoverage, salient_words
 from assistant.grounding.gate import AnswerGate
 from assistant.retrieval.retrieve import Evidence
@@ -175,3 +175,22 @@ def test_a_typed_sentence_about_someone_else_is_not_cited_first() -> None:
     assert typed_first(question, [best], [best, other], 0.12, never)[0] is other
     about_singh = lambda e: "Singh" in e.text  # noqa: E731
     assert typed_first(question, [best], [best, other], 0.12, never, about_singh) == [best]
+
+
+def test_the_sentence_covering_an_english_question_opens_the_answer(default_assistant: Assistant) -> None:
+    """Over German text an English question's stems match nothing, so the best-scored sentence may be
+    a neighbour; the one whose words (by vector) cover the question more opens the answer."""
+    coverage: TermCoverage = default_assistant.term_coverage
+    near = _ev("Es ist unwahrscheinlich, dass dies die Sicherheit der Republik Korea selbst stärken wird.", 0.62)
+    answer = _ev("Dem südkoreanischen Geheimdienst zufolge liefert das Land vor allem Artilleriegeschosse "
+                 "und Kurzstreckenraketen.", 0.58)
+    question = "According to South Korean intelligence, what does North Korea mainly supply to Russia?"
+
+    def share(text: str) -> float:
+        return coverage.run(question, [text]).coverage
+
+    assert share(answer.text) > share(near.text) + 0.1
+    assert covering_first(question, [near, answer], share, 0.1) == [answer, near]
+    assert covering_first(question, [near, answer], share, 2.0) == [near, answer]  # above 1: never
+    # a required kind decides the order: a count question keeps the sentence typed_first chose
+    assert covering_first("How many soldiers did North Korea supply?", [near, answer], share, 0.0) == [near, answer]
