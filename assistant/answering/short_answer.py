@@ -26,11 +26,10 @@ from assistant.answering.named import asked_noun, named_span
 from assistant.answering.speaker import asks_for_speaker, speaker_span
 from assistant.grounding.answer_types import (
     _NUMBER_WORDS,
+    AnswerType,
     _currencies,
-    _overlapping,
     _units,
     answer_type,
-    answer_types,
     counted_phrase,
     number_windows,
     place_keys,
@@ -125,7 +124,7 @@ class ShortAnswerer:
     def run(self, question: str, lang: str, evidence: Evidence, citation: int = 1) -> ShortAnswer | None:
         kind = answer_type(question)
         if kind is not None and kind.name == "person" and asks_for_speaker(question):
-            return self._speaker(lang, evidence, citation)
+            return self._speaker(kind, lang, evidence, citation)
         if kind is None and (asked := asked_noun(question)) is not None:
             return self._named(question, lang, asked, evidence, citation)
         if kind is None or kind.name not in _SPANNED:
@@ -146,17 +145,16 @@ class ShortAnswerer:
             return None
         return ShortAnswer(shown[0].upper() + shown[1:], citation, start, end, kind.name)
 
-    def _speaker(self, lang: str, evidence: Evidence, citation: int) -> ShortAnswer | None:
+    def _speaker(self, kind: AnswerType, lang: str, evidence: Evidence, citation: int) -> ShortAnswer | None:
         """Who said it (``speaker``). Across languages only a surname the passage gives in full
         ("Rudenko" after "Andrey Rudenko"): a role ("der Vertreter Nordkoreas") would need translating."""
         span = speaker_span(evidence.text)
         if span is None:
             return None
         shown = evidence.text[span[0]: span[1]]
-        if lang != detect_language(evidence.text):
-            names = _overlapping(answer_types()[-1].evidence, evidence.chunk.text)
-            if " " in shown or not any(name.split()[-1] == shown for name in names):
-                return None
+        across = lang != detect_language(evidence.text)
+        if across and (" " in shown or shown not in kind.surnames(evidence.chunk.text)):
+            return None
         return ShortAnswer(shown[0].upper() + shown[1:], citation, span[0], span[1], "speaker")
 
     def _named(self, question: str, lang: str, asked: tuple[str, list[str]], evidence: Evidence, citation: int
@@ -165,8 +163,8 @@ class ShortAnswerer:
         for "In welche Region …"), shown alone: a name keeps its form in either language."""
         across = lang != detect_language(evidence.text)
 
-        def same(asked: str, word: str) -> bool:
-            return self._same(asked, word, True) or (across and self._same(asked, word, False))
+        def same(noun: str, word: str) -> bool:
+            return self._same(noun, word, True) or (across and self._same(noun, word, False))
 
         span = named_span(evidence.text, asked, question, same)
         if span is None:

@@ -101,19 +101,14 @@ def _phrase(tokens: list[re.Match[str]], whole: bool = False) -> tuple[int, int]
         else:
             break
         taken.append(token)
-    while taken and (taken[-1].group().lower() in STOPWORDS or not _content(taken[-1].group())):
+    while taken and taken[-1].group().lower() in STOPWORDS:
         taken.pop()  # "der Vertreter des" ends on its noun
     if not taken or (whole and len(taken) != len(tokens)):
         return None
-    if not any(_content(t.group()) and (t.group()[0].isupper() or _english(tokens)) for t in taken):
+    # a noun, not only a pronoun ("sagte er", "he said") or an adjective
+    if not any(t.group().lower() not in STOPWORDS and (t.group()[0].isupper() or _english(tokens)) for t in taken):
         return None
-    if all(t.group().lower() in STOPWORDS for t in taken):
-        return None  # a pronoun: "sagte er", "he said"
     return taken[0].start(), taken[-1].end()
-
-
-def _content(word: str) -> bool:
-    return word.lower() not in STOPWORDS
 
 
 def _english(tokens: list[re.Match[str]]) -> bool:

@@ -122,8 +122,12 @@ class AnswerType:
         given = _given(question)
         if any(_says_more(found, given) for found in _overlapping(self.evidence, evidence.text)):
             return True
-        surnames = {found.split()[-1] for found in _overlapping(self.evidence, evidence.chunk.text)}
+        surnames = self.surnames(evidence.chunk.text)
         return any(word in surnames and _says_more(word, given) for word in _WORDS.findall(evidence.text))
+
+    def surnames(self, text: str) -> set[str]:
+        """The last words of the names ``text`` gives in full ("Rudenko" of "Andrey Rudenko")."""
+        return {found.split()[-1] for found in _overlapping(self.evidence, text)}
 
 
 def _overlapping(pattern: re.Pattern[str], text: str) -> list[str]:
@@ -316,7 +320,7 @@ def covering_first(question: str, chosen: Sequence[Evidence], coverage: Callable
     idf-weighted share of the question's words in a text, by stem or word vector) reads across
     languages. Only where no required kind decides the order (``typed_first``): what, why, how,
     which, and who when no sentence names a new person."""
-    if len(chosen) < 2:
+    if len(chosen) < 2 or margin > 1:  # coverage is a share: above 1 no sentence can take the lead
         return list(chosen)
     kind = answer_type(question)
     if kind is not None and (kind.required or kind.held_by(chosen[0], question)):
