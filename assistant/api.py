@@ -19,6 +19,7 @@ from assistant.grounding.align import Alignment, ConstraintAligner
 from assistant.grounding.answer_types import covering_first, typed_first
 from assistant.grounding.constraints import question_constraints
 from assistant.grounding.coverage import TermCoverage
+from assistant.grounding.elaboration import elaborated_first, holds_answer
 from assistant.grounding.gate import AnswerGate, GateDecision
 from assistant.grounding.verify import MARKER, SupportJudge
 from assistant.ingest.corpus import SURROGATE
@@ -199,9 +200,13 @@ class Assistant:
         translation = self._translation
         chosen = typed_first(question, select_evidence(usable, s.max_citations, CITATION_MARGIN), usable,
                              s.type_margin, translation, lambda e: alignments[id(e)].ok)
+        shorts = ShortAnswerer(translation)
+        holds = holds_answer(question, translation, lambda e: aligner.run(e).ok,
+                             lambda e: shorts.run(question, lang, e) is not None)
+        chosen = elaborated_first(chosen, evidence, s.follow_window, holds)
         chosen = covering_first(question, chosen, lambda text: coverage.run(question, [text]).coverage,
                                 s.cover_margin)
-        unmet = aligner.unmet(chosen)
+        unmet = aligner.unmet(chosen, evidence)
         if not unmet:
             decision = gate.run(question, chosen)
             if decision.answer or alignments[id(evidence[0])].ok:

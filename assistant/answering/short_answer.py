@@ -41,7 +41,7 @@ from assistant.schema import ShortAnswer
 from assistant.tokens import tokenize
 
 # a number as a span may hold it: digits, or a whole number word ("sieben", "zwölf"), not "Achtung"
-_NUMBER = re.compile(rf"\d(?:[\d.,]*\d)?|\b(?:{_NUMBER_WORDS})(?:e|en|n|s)?\b", re.I)
+_NUMBER = re.compile(rf"(?<!\w)\d(?:[\d.,]*\d)?|\b(?:{_NUMBER_WORDS})(?:e|en|n|s)?\b", re.I)
 # the closed class of approximators that qualify a number ("etwa 11.000"), with their English
 _QUALIFIERS = {"etwa": "about", "rund": "around", "circa": "about", "ca.": "about", "knapp": "almost",
                "fast": "almost", "beinahe": "almost", "nahezu": "nearly", "annähernd": "nearly",
@@ -63,6 +63,7 @@ _SPANNED = frozenset({"count", "money", "measure", "age", "exact_date", "time"})
 _DAY_MONTH = re.compile(r"\b(\d{1,2})\.\s*([A-Za-zÄÖÜäöü]+)(?:\s+(\d{4}))?")
 _MONTH_YEAR = re.compile(r"\b([A-Za-zÄÖÜäöü]+)\s+(\d{4})\b")
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+_AGE = re.compile(r"\d+(?:\s*-?\s*(?:jahren|jahre|jährig\w*|years?)\b)?", re.I)
 
 
 @lru_cache(maxsize=1)
@@ -222,6 +223,8 @@ class ShortAnswerer:
             if kind_name == "exact_date" and (year := re.match(r"\s+\d{4}\b", text[end:])):
                 end += year.end()
             value = text[start:end].strip(" ()")
+            if kind_name == "age" and (years := _AGE.search(text, start)):
+                value = years.group()  # "im Alter von 79 Jahren": the age is "79 Jahren", not "Alter von 79"
             start = text.index(value, start)
             return _qualified_start(text, start), start + len(value)
         return None
@@ -290,7 +293,8 @@ def _english_quantity(head: str, rest: str, kind: str) -> str | None:
         words = words[1:]
         plural = True
     if kind == "age":
-        return f"{head}{value} years" if not words or words[0].lower().startswith(("jahr", "year", "jähr")) else None
+        unit = words[0].lower().lstrip("-") if words else ""
+        return f"{head}{value} years" if not unit or unit.startswith(("jahr", "year", "jähr")) else None
     tail = " ".join(words).lower()
     if not tail:
         return None

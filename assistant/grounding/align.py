@@ -123,10 +123,25 @@ class ConstraintAligner:
             missing = missing or Alignment("conflict" if other else "missing", c, other)
         return missing or Alignment("ok")
 
-    def unmet(self, chosen: Sequence[Evidence]) -> list[Constraint]:
-        """Constraints that no cited sentence's window, chunk or article date meets."""
+    def unmet(self, chosen: Sequence[Evidence], retrieved: Sequence[Evidence] = ()) -> list[Constraint]:
+        """Constraints that no cited sentence's window, chunk or article date meets.
+
+        A name may also be met in another ``retrieved`` chunk of a cited article: an article names
+        its event or institution once, near the top ("Österreich hat nun seinen Buchpreis"), and
+        says "der Hauptpreis" further down. A place, date or year is not: it is bound to what the
+        sentence says, and an article's background paragraph often names other years."""
         passages = [self._passage(f"{window(e)}\n{e.chunk.text}", e.chunk.date) for e in chosen]
-        return [c for c in self.constraints if not any(_met(c, p, self.translated) for p in passages)]
+        cited = {e.chunk.chunk_id for e in chosen}
+        articles = {e.chunk.doc_id for e in chosen}
+        others = {e.chunk.chunk_id: e.chunk for e in retrieved if e.chunk.doc_id in articles
+                  and e.chunk.chunk_id not in cited}
+        around = [self._passage(c.text, c.date) for c in others.values()]
+
+        def met(c: Constraint) -> bool:
+            scope = passages + around if c.kind == "name" else passages
+            return any(_met(c, p, self.translated) for p in scope)
+
+        return [c for c in self.constraints if not met(c)]
 
     def _passage(self, text: str, date: str) -> _Passage:
         return _Passage(text, date, detect_language(text) != self.lang)

@@ -19,7 +19,7 @@ import datetime
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import islice
 
 from babel import Locale
@@ -39,7 +39,8 @@ _WEEKDAYS = "|".join(w for words in DAYS for w in words.split())
 _NUMBER_WORDS = ("zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|zwanzig|dreißig|hundert|tausend|"
                  "dutzend|million|milliarde|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
                  "thirty|hundred|thousand|dozen|billion")
-_NUMBER = rf"(?:\d[\d.,]*|\b(?:{_NUMBER_WORDS})\w*|\b(?:halbe?[nrs]?|half|doppelte?[nrs]?|double|twice)\b)"
+# a digit glued to letters is part of an identifier ("A380", a link's "ZNXgs0HgKt"), not a quantity
+_NUMBER = rf"(?:(?<!\w)\d[\d.,]*|\b(?:{_NUMBER_WORDS})\w*|\b(?:halbe?[nrs]?|half|doppelte?[nrs]?|double|twice)\b)"
 # what a quantity is called, a closed class like the interrogatives: "What is the population of …",
 # "Wie hoch ist die Zahl der …", "To what speed …" ask for a number as "how many" does
 _COUNT_NOUNS = "anzahl|zahl|einwohnerzahl|bevölkerung|number|population"
@@ -52,6 +53,23 @@ _QUANTITY_QUESTION = rf"{_NAMED}({_COUNT_NOUNS})\b"
 # "wie hoch" / "how high" may ask for a height or for an amount ("Wie hoch ist die Strafe?"): untyped
 _MEASURE_QUESTION = (rf"{_NAMED}(?:{_MEASURE_NOUNS})\b|\bwie (?:weit|lang|lange|schwer|schnell|tief|breit)\b|"
                      r"\bhow (?:far|long|tall|heavy|fast|deep|wide)\b")
+# what a measure question measures, and the CLDR unit kinds that measure it: "How long is the track?"
+# is not answered by "187 Stundenkilometer", a speed. (nouns, adverbs, unit kinds); "how long" is a
+# time or a length. The words are _MEASURE_NOUNS and the adverbs above, sorted by dimension.
+_DIMENSIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("geschwindigkeit|speed", r"wie schnell|how fast", ("speed",)),
+    ("gewicht|weight", r"wie schwer|how heavy", ("mass",)),
+    ("temperatur|temperature", "", ("temperature",)),
+    ("fläche|area", "", ("area",)),
+    ("anteil|quote|prozentsatz|share|rate|percentage", "", ("concentr",)),
+    ("dauer|duration", "", ("duration",)),
+    ("", r"wie lange?|how long", ("duration", "length")),
+    ("höhe|länge|breite|tiefe|entfernung|distanz|height|length|width|depth|distance",
+     r"wie weit|wie tief|wie breit|how far|how tall|how deep|how wide", ("length",)),
+)
+# an interrogative that asks for no kind: "Why are the chicks pink *when* they hatch?" asks why, not when
+_UNTYPED = re.compile(r"\b(?:warum|wieso|weshalb|weswegen|wozu|why|how come|"
+                      r"how (?:did|does|do|is|are|was|were|has|have|had|can|could|will|would|should))\b", re.I)
 _NUMBER_RE = re.compile(_NUMBER, re.I)
 _SCALE = r"(?:(?:mio|mrd|tsd|bn|m)\.?|millionen|milliarden|millions?|billions?|tausend|thousand)"
 
@@ -82,11 +100,14 @@ def _currencies() -> tuple[str, str]:
     return word_alt, symbol_alt
 
 
-@lru_cache(maxsize=1)
-def _units() -> str:
-    """Names and symbols of units of time, length, mass, speed, temperature, area, volume and shares,
-    in German and English, singular and plural, from CLDR's unit patterns (``babel.units``)."""
-    kinds = ("duration", "length", "mass", "speed", "temperature", "area", "volume", "concentr")
+_UNIT_KINDS = ("duration", "length", "mass", "speed", "temperature", "area", "volume", "concentr")
+
+
+@cache
+def _units(kinds: tuple[str, ...] = _UNIT_KINDS) -> str:
+    """Names and symbols of units of time, length, mass, speed, temperature, area, volume and shares
+    (or of ``kinds`` of them), in German and English, singular and plural, from CLDR's unit patterns
+    (``babel.units``)."""
     names = set()
     for locale in ("de", "en"):
         for unit in Locale.parse(locale).unit_display_names:
@@ -179,8 +200,11 @@ def answer_types() -> tuple[AnswerType, ...]:
                                     r"on (what|which) (exact )?(day|date)|what date|which date)\b"),
                    _p(rf"\b\d{{1,2}}\.\s*({_MONTHS})|\b({_MONTHS})\.?\s+\d{{1,2}}\b|\b({_WEEKDAYS})\b|"
                       r"\b\d{1,2}\.\d{1,2}\.(\d{2,4})?|\b\d{4}-\d{2}-\d{2}\b")),
-        # a measure: a number with a unit, also inside a compound ("187 Stundenkilometer")
-        AnswerType("measure", _p(_MEASURE_QUESTION), _p(rf"{_NUMBER}\s*{_SCALE}?\s*\w*(?:{_units()})(?:n|s)?(?!\w)")),
+        # a measure: a number with a unit of what is measured, also inside a compound ("Zehntel-Sekunde")
+        *(AnswerType("measure", _p(rf"{_NAMED}(?:{nouns})\b" + (rf"|\b(?:{adverbs})\b" if adverbs else "")
+                                   if nouns else rf"\b(?:{adverbs})\b"),
+                     _p(rf"{_NUMBER}\s*-?{_SCALE}?\s*(?:{_measured(kinds)})(?:n|s)?(?!\w)"))
+          for nouns, adverbs, kinds in _DIMENSIONS),
         AnswerType("count", _p(rf"\b(wie ?viele?n?|wieviele?n?|how (many|much)|what number|anzahl|number of)\b|"
                                rf"{_QUANTITY_QUESTION}"),
                    _p(_NUMBER)),
@@ -200,8 +224,24 @@ def answer_types() -> tuple[AnswerType, ...]:
     )
 
 
+def _measured(kinds: tuple[str, ...]) -> str:
+    """A unit of ``kinds``, alone or ending a compound; a compound of a time and a length
+    ("Stundenkilometer") and a length per time ("Kilometern pro Stunde") are speeds, never lengths."""
+    times = "|".join(w for w in _units(("duration",)).split("|") if len(w) >= 4 and w.isalpha())
+    lengths = _units(("length",))
+    unit = rf"(?!(?:{times})(?:{lengths}))\w*(?:{_units(kinds)})"
+    if "speed" in kinds:
+        unit += rf"|(?:{times})(?:{lengths})|\w*(?:{lengths})(?:n|s)?\s*(?:pro|per|je|/)\s*(?:{times})"
+    return unit
+
+
 def answer_type(question: str) -> AnswerType | None:
-    return next((t for t in answer_types() if t.question.search(question)), None)
+    """The kind the question's first interrogative asks for; None when that one asks for no kind."""
+    found = next(((t, m) for t in answer_types() if (m := t.question.search(question))), None)
+    if found is None:
+        return None
+    untyped = _UNTYPED.search(question)
+    return None if untyped is not None and untyped.start() < found[1].start() else found[0]
 
 
 _COUNTED = re.compile(r"\b(?:wie ?viele?n?|wieviele?n?|how many|how much|anzahl der|number of)\s+([^?.!,;]{0,60})",

@@ -77,9 +77,12 @@ def _capitalised_runs(question: str) -> list[list[str]]:
 
 
 def _inner_capital(word: str) -> bool:
-    """True for "iPhone", "McKinsey", "NHTSA"; false for "U-Boote", whose capital starts a word part."""
+    """True for "iPhone", "McKinsey", "NHTSA"; false for "U-Boote", whose capital starts a word part,
+    and for "pay-TV", a common noun whose first part says so by its lower case."""
     if word.isupper():
         return len(word) >= 3
+    if "-" in word and word[0].islower():
+        word = word.split("-")[0]
     return any(c.isupper() and word[i - 1] != "-" for i, c in enumerate(word) if i)
 
 

@@ -36,6 +36,10 @@ def _ev(text: str, title: str = "Titel", score: float = 0.5) -> Evidence:
      "Around 3.5 million euros"),
     ("How long did the construction take?", "en", "Der Bau dauerte 30 Monate.", "30 months"),
     ("How old is Sabrina Singh?", "en", "Sprecherin Sabrina Singh (38) sagte am Montag, das sei falsch.", "38 years"),
+    # the age is the number with its years, not the phrase around it ("im Alter von 79")
+    ("How old was the actor when he died?", "en", "Er starb am Samstag im Alter von 79 Jahren.", "79 years"),
+    ("Wie alt war der Schauspieler?", "de", "Er starb am Samstag im Alter von 79 Jahren.", "79 Jahren"),
+    ("How old is the striker?", "en", "Der 25-jährige Stürmer wechselt nach London.", "25 years"),
     ("Wann wurde die Brücke gesperrt?", "de", "Die Brücke wurde am 5. März 2024 gesperrt.", "5. März 2024"),
     ("When was the bridge closed?", "en", "Die Brücke wurde am 5. März 2024 gesperrt.", "5 March 2024"),
     ("In welchem Jahr soll die Brücke fertig sein?", "de", "Die Brücke soll 2027 fertig sein.", "2027"),

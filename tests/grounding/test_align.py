@@ -20,10 +20,11 @@ PASSAGE = (
 )
 
 
-def evidence(text: str, sentence: int, title: str = "Truppen in Kursk", date: str = "") -> Evidence:
+def evidence(text: str, sentence: int, title: str = "Truppen in Kursk", date: str = "", chunk_id: str = "c1",
+             doc_id: str = "d1") -> Evidence:
     sentences = split_sentences(text)
     stored = tuple(StoredSentence(i, s.start, s.end, np.zeros(4, dtype=np.float32)) for i, s in enumerate(sentences))
-    chunk = StoredChunk("c1", "d1", 0, 0, len(text), text, title, date, "", "", stored)
+    chunk = StoredChunk(chunk_id, doc_id, 0, 0, len(text), text, title, date, "", "", stored)
     s = sentences[sentence]
     return Evidence(chunk, sentence, s.start, s.end, s.text, 0.8, 0.8, 0.5)
 
@@ -97,6 +98,23 @@ def test_a_question_of_two_parts_is_met_by_the_cited_set() -> None:
     assert [c.text for c in aligner.unmet([first])] == ["Region Kursk"]
 
 
+def test_a_name_may_be_met_elsewhere_in_the_cited_article_a_year_may_not() -> None:
+    lede = evidence("München – Der Verleger Hubert Burda stiftet einen Preis. Im Jahr 2019 gab es ihn noch nicht.", 0,
+                    title="Neuer Preis", chunk_id="c1")
+    detail = evidence("Weitere Einzelheiten folgen. Der Hauptpreis ist mit 20.000 Euro dotiert.", 1,
+                      title="Neuer Preis", chunk_id="c2")
+    elsewhere = evidence("Hubert Burda wurde 1940 geboren. Der Preis fand 2019 statt.", 0, title="Burda",
+                         chunk_id="c9", doc_id="d9")
+    named = "Wie hoch ist der Hauptpreis beim Preis von Hubert Burda?"
+    aligner = ConstraintAligner(named, question_constraints(named, "de"))
+    assert [c.text for c in aligner.unmet([detail])] == ["Hubert Burda"]
+    assert aligner.unmet([detail], [detail, lede]) == []
+    assert [c.text for c in aligner.unmet([detail], [detail, elsewhere])] == ["Hubert Burda"]  # another article
+    dated = "Wie hoch war der Hauptpreis 2019?"
+    aligner = ConstraintAligner(dated, question_constraints(dated, "de"))
+    assert [c.text for c in aligner.unmet([detail], [detail, lede])] == ["2019"]
+
+
 def test_the_same_noun_across_languages_makes_a_conflict() -> None:
     question = "What did the Chinese ambassador summoned by Seoul say?"
     constraints = question_constraints(question, "en")
@@ -104,3 +122,12 @@ def test_the_same_noun_across_languages_makes_a_conflict() -> None:
     aligner = ConstraintAligner(question, constraints, lambda a, b: (a, b) in same)
     result = aligner.run(evidence(PASSAGE, 2))
     assert result.status == "conflict" and result.found == "russische"
+
+
+@pytest.mark.parametrize("question,lang,expected", [
+    ("Who chairs the British pay-TV group Sky?", "en", ["Sky"]),  # "pay-TV" is a common noun
+    ("Wie viele iPhones verkaufte Apple in den USA?", "de", ["iPhones"]),
+    ("What did the NHTSA say about Renault?", "en", ["NHTSA", "Renault"]),
+])
+def test_names_by_their_form(question: str, lang: str, expected: list[str]) -> None:
+    assert [c.text for c in question_constraints(question, lang) if c.kind == "name"] == expected

@@ -42,6 +42,33 @@ def test_answer_type_needs_matching_evidence() -> None:
     date = answer_type("An welchem Datum sprach er?")
     assert date is not None
     assert date.evidence.search("am 5. November") and not date.evidence.search("vergangene Woche")
+    # a digit glued to letters is an identifier, not a quantity; a spelled fraction with its unit is a measure
+    measure = answer_type("Wie lange dauerte das erste Plasma?")
+    assert measure is not None
+    assert not measure.evidence.search("pic.twitter.com/ZNXgs0HgKt") and not count.evidence.search("der Airbus A380")
+    assert measure.evidence.search("dauerte eine Zehntel-Sekunde")
+
+
+@pytest.mark.parametrize("question,evidence,held", [
+    ("How long is the test track?", "Der Testwaggon wurde auf 187 Stundenkilometer beschleunigt.", False),  # a speed
+    ("To what speed was the carriage accelerated?", "Er wurde auf 187 Stundenkilometer beschleunigt.", True),
+    ("How fast was the train?", "Der Zug fuhr mit 187 Kilometern pro Stunde.", True),
+    ("How fast was the train?", "Der Zug hielt nach 187 Kilometern.", False),
+    ("How long is the track?", "Die Strecke ist 500 Meter lang.", True),
+    ("Wie lange dauerte der Bau?", "Der Bau dauerte 30 Monate.", True),
+    ("Wie weit ist die Stadt von der Front entfernt?", "Sie liegt 15 Minuten von der Front.", False),
+])
+def test_a_measure_is_in_a_unit_of_what_is_measured(question: str, evidence: str, held: bool) -> None:
+    kind = answer_type(question)
+    assert kind is not None and kind.name == "measure"
+    assert bool(kind.evidence.search(evidence)) is held
+
+
+@pytest.mark.parametrize("question", ["Why are the flamingo chicks pink when they hatch?",
+                                      "Warum war die Brücke gesperrt, als der Zug kam?",
+                                      "How did the minister react when he was asked?"])
+def test_the_first_interrogative_decides_the_kind(question: str) -> None:
+    assert answer_type(question) is None
 
 
 def test_salient_words_drop_scaffolding() -> None:
