@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import time
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -15,12 +15,14 @@ from assistant.answering.answer import Composed, Composer, select_evidence, to_c
 from assistant.answering.followup import QuestionRewriter
 from assistant.answering.llm import make_llm
 from assistant.answering.short_answer import ShortAnswerer
+from assistant.answering.speaker import asks_for_speaker, attributed_first
 from assistant.grounding.align import Alignment, ConstraintAligner
-from assistant.grounding.answer_types import covering_first, typed_first
+from assistant.grounding.answer_types import answer_type, covering_first, typed_first
 from assistant.grounding.constraints import question_constraints
 from assistant.grounding.coverage import TermCoverage
 from assistant.grounding.elaboration import elaborated_first, holds_answer
 from assistant.grounding.gate import AnswerGate, GateDecision
+from assistant.grounding.parts import question_parts
 from assistant.grounding.verify import MARKER, SupportJudge
 from assistant.ingest.corpus import SURROGATE
 from assistant.ingest.ingestor import Ingestor, IngestReport, Progress
@@ -169,7 +171,7 @@ class Assistant:
         timings["total"] = _ms(started)
         yield Answer(composed.text, composed.citations, False, cleaned, lang, rewritten, backend, closest,
                      [decision.reason, *composed.notes], timings, decision.features(), composed.fallback,
-                     short_answer=composed.short)
+                     short_answer=composed.short, short_answers=list(composed.shorts))
 
     def retrieve(self, question: str, history: History | None = None) -> tuple[str, list[Evidence]]:
         """The standalone question and its evidence sentences, best first (``question`` already checked)."""
@@ -190,22 +192,12 @@ class Assistant:
         gate = AnswerGate(s.abstain_threshold, s.min_coverage, self.term_coverage, self._translation)
         if not evidence:
             return [], gate.run(question, []), None
-        coverage = self.term_coverage
-        aligner = ConstraintAligner(question, question_constraints(question, lang), coverage.similar,
-                                    lambda ours, theirs: coverage.any_close(ours, theirs, s.name_similarity))
-        top = evidence[0].score if evidence else 0.0
-        pool = [e for e in evidence if e.score >= top - s.constraint_margin]
-        alignments = {id(e): aligner.run(e) for e in pool}
-        usable = [e for e in pool if not alignments[id(e)].excludes]
-        translation = self._translation
-        chosen = typed_first(question, select_evidence(usable, s.max_citations, CITATION_MARGIN), usable,
-                             s.type_margin, translation, lambda e: alignments[id(e)].ok)
-        shorts = ShortAnswerer(translation)
-        holds = holds_answer(question, translation, lambda e: aligner.run(e).ok,
-                             lambda e: shorts.run(question, lang, e) is not None)
-        chosen = elaborated_first(chosen, evidence, s.follow_window, holds)
-        chosen = covering_first(question, chosen, lambda text: coverage.run(question, [text]).coverage,
-                                s.cover_margin)
+        aligner = self._aligner(question, lang)
+        alignments = self._aligned(evidence, aligner)
+        chosen = self._ranked(question, lang, evidence, aligner, alignments)
+        parts = question_parts(question)
+        if len(parts) > 1:
+            chosen = self._part_leads(parts, lang, evidence, chosen)
         unmet = aligner.unmet(chosen, evidence)
         if not unmet:
             decision = gate.run(question, chosen)
@@ -217,7 +209,7 @@ class Assistant:
             alignment = Alignment("missing", unmet[0])
         unconstrained = gate.run(question, typed_first(question, select_evidence(evidence, s.max_citations,
                                                                                   CITATION_MARGIN),
-                                                       evidence, s.type_margin, translation, places=False),
+                                                       evidence, s.type_margin, self._translation, places=False),
                                  places=False)
         reason = alignment.reason() if unconstrained.answer else f"{unconstrained.reason}; {alignment.reason()}"
         refused = GateDecision(False, reason, unconstrained.score, unconstrained.coverage, unconstrained.kind,
@@ -225,6 +217,70 @@ class Assistant:
         # a near miss only where the evidence is on point but for the constraint: most question words in it
         on_point = unconstrained.answer and unconstrained.coverage >= s.near_miss_coverage
         return [], refused, near_miss(lang, best, alignment) if on_point else None
+
+    def _aligner(self, question: str, lang: str) -> ConstraintAligner:
+        coverage, s = self.term_coverage, self.settings
+        return ConstraintAligner(question, question_constraints(question, lang), coverage.similar,
+                                 lambda ours, theirs: coverage.any_close(ours, theirs, s.name_similarity))
+
+    def _aligned(self, evidence: Sequence[Evidence], aligner: ConstraintAligner) -> dict[int, Alignment]:
+        """The alignment of each sentence close to the best one (``constraint_margin``), by ``id``."""
+        top = evidence[0].score
+        return {id(e): aligner.run(e) for e in evidence if e.score >= top - self.settings.constraint_margin}
+
+    def _ranked(self, question: str, lang: str, evidence: Sequence[Evidence], aligner: ConstraintAligner,
+                alignments: dict[int, Alignment], own: Callable[[Evidence], int] = lambda e: 0) -> list[Evidence]:
+        """The sentences to cite among those ``alignments`` holds that do not conflict with the question,
+        the one that answers first: it holds the asked-for kind (``typed_first``), or follows the lede
+        that announces it (``elaborated_first``), or covers most of the question (``covering_first``)."""
+        s, coverage, translation = self.settings, self.term_coverage, self._translation
+        usable = [e for e in evidence if id(e) in alignments and not alignments[id(e)].excludes]
+        chosen = typed_first(question, select_evidence(usable, s.max_citations, CITATION_MARGIN), usable,
+                             s.type_margin, translation, lambda e: alignments[id(e)].ok, own=own)
+        shorts = ShortAnswerer(translation)
+
+        def fits(e: Evidence) -> bool:
+            return (alignments[id(e)] if id(e) in alignments else aligner.run(e)).ok
+
+        holds = holds_answer(question, translation, fits, lambda e: shorts.run(question, lang, e) is not None)
+        chosen = elaborated_first(chosen, evidence, s.follow_window, holds)
+        chosen = covering_first(question, chosen, lambda text: coverage.run(question, [text]).coverage,
+                                s.cover_margin)
+        kind = answer_type(question)
+        if kind is not None and kind.name == "person" and asks_for_speaker(question):
+            chosen = attributed_first(chosen, evidence)  # a quotation's speaker named a sentence away
+        return chosen
+
+    def _part_leads(self, parts: Sequence[str], lang: str, evidence: Sequence[Evidence], chosen: list[Evidence]
+                    ) -> list[Evidence]:
+        """``chosen`` led by the sentence that answers each part of a question that asks two things
+        (``grounding/parts.py``), in the parts' order.
+
+        Each part ranks the retrieved sentences again, by its own vector beside the whole
+        question's: alone, "and who reported each?" is close to any report in the archive. Of the
+        sentences holding what a part asks for, the one that says the part's places and names
+        itself comes first: a part has lost the context its neighbours share ("according to South
+        Korean intelligence" is the sentence "Laut dem südkoreanischen Geheimdienst …"). Two parts
+        never cite one sentence: the part that matches its sentence best takes it, the other its
+        next. The leads keep their scores for the whole question: the gate judges the whole."""
+        s = self.settings
+        whole = {(e.chunk.chunk_id, e.sentence_index): e for e in evidence}
+        vectors = self.embedder.embed_queries([*parts, " ".join(parts)])
+        rankings: list[tuple[float, list[Evidence]]] = []
+        for part, vector in zip(parts, vectors[:-1], strict=True):
+            blended = vector + vectors[-1]
+            ranked = EvidenceScorer().rescore(part, blended / np.linalg.norm(blended), list(evidence), self.store)
+            aligner = self._aligner(part, lang)
+            order = self._ranked(part, lang, ranked, aligner, self._aligned(ranked, aligner), aligner.met_by_sentence)
+            rankings.append((ranked[0].score, [whole[(e.chunk.chunk_id, e.sentence_index)] for e in order]))
+        taken: dict[int, Evidence] = {}
+        for at in sorted(range(len(parts)), key=lambda i: -rankings[i][0]):
+            free = [e for e in rankings[at][1] if all(e.text != t.text for t in taken.values())]
+            if free:
+                taken[at] = free[0]
+        leads = [taken[at] for at in sorted(taken)]
+        rest = [e for e in chosen if all(e.text != lead.text for lead in leads)]
+        return [*leads, *rest][: max(s.max_citations, len(leads))]
 
     def _translation(self, word: str, candidates: Sequence[str]) -> bool:
         """Whether one of ``candidates`` is ``word`` in another form or language (word vectors, one batch)."""

@@ -77,12 +77,16 @@ class Answer:
     fallback: bool = False  # an LLM backend's text was rejected or failed: the extractive answer stands
     nearest: NearMiss | None = None  # set only when abstained: what the articles say instead
     short_answer: ShortAnswer | None = None  # the answer's first words, when the question asks for a value
+    # every part's short answer when the question asks two things ("…, and how many …?"); the first
+    # is ``short_answer``
+    short_answers: list[ShortAnswer] = field(default_factory=list)
 
     def to_dict(self, full: bool = False) -> dict[str, Any]:
         out: dict[str, Any] = {"text": self.text, "abstained": self.abstained,
                                "citations": [c.to_dict() for c in self.citations],
                                "nearest": self.nearest.to_dict() if self.nearest else None,
-                               "short_answer": self.short_answer.to_dict() if self.short_answer else None}
+                               "short_answer": self.short_answer.to_dict() if self.short_answer else None,
+                               "short_answers": [s.to_dict() for s in self.short_answers]}
         if full:
             out.update(question=self.question, language=self.language, rewritten_question=self.rewritten_question,
                        backend=self.backend, evidence=[c.to_dict() for c in self.evidence], notes=self.notes,

@@ -45,6 +45,24 @@ def test_the_short_answer_comes_first(default_assistant: Assistant, question: st
         assert "„„" not in answer.text and "“„" not in answer.text
 
 
+@pytest.mark.parametrize(("question", "first"), [
+    ("Wie viele Soldaten sollen insgesamt an die Front geschickt werden, und wie viele nordkoreanische Soldaten "
+     "sind laut Pentagon in Kursk angekommen?",
+     "Bis zu 12.000 Soldaten [1]. Etwa 11.000 nordkoreanische Soldaten [2]."),
+    ("How many soldiers are being trained in Russia, and how many reached Kursk according to the Pentagon?",
+     "1,500 soldiers [1]. About 11,000 soldiers [2]."),
+    ("How many soldiers are being trained in Russia according to South Korean intelligence, and how many may be "
+     "sent to the front in total?", "1,500 soldiers [1]. Up to 12,000 soldiers [2]."),
+])
+def test_a_question_of_two_parts_answers_each_first(default_assistant: Assistant, question: str, first: str) -> None:
+    """Each part's sentence is cited in the parts' order, each with its short answer (``grounding/parts.py``)."""
+    answer = default_assistant.ask(question)
+    assert not answer.abstained and answer.text.startswith(first + "\n\n"), answer.text
+    assert [s.citation for s in answer.short_answers] == [1, 2]
+    assert answer.short_answer == answer.short_answers[0]
+    _valid_citations(answer)
+
+
 def test_english_question_over_german_text(default_assistant: Assistant) -> None:
     answer = default_assistant.ask("Who warned Seoul against delivering weapons to Ukraine?")
     assert not answer.abstained and "Rudenko" in answer.text
@@ -97,7 +115,7 @@ def test_injection_in_the_question_is_just_a_question(default_assistant: Assista
 
 def test_to_dict_shape(default_assistant: Assistant) -> None:
     data = default_assistant.ask(PENTAGON).to_dict()
-    assert set(data) == {"text", "abstained", "citations", "nearest", "short_answer"}
+    assert set(data) == {"text", "abstained", "citations", "nearest", "short_answer", "short_answers"}
     assert set(data["citations"][0]) >= {"number", "doc_id", "title", "text", "score", "start", "end"}
 
 

@@ -28,7 +28,7 @@ def test_ingest_ask_json_status(tmp_path: Path) -> None:
                data=data)
     assert ask.returncode == 0, ask.stderr
     out = json.loads(ask.stdout)
-    assert set(out) == {"text", "abstained", "citations", "nearest", "short_answer"}
+    assert set(out) == {"text", "abstained", "citations", "nearest", "short_answer", "short_answers"}
     assert "11.000" in out["text"] and not out["abstained"]
     short = out["short_answer"]  # first in the text, and a span of the sentence cited as [1]
     assert out["text"].startswith(f"{short['text']} [1].")

@@ -18,6 +18,7 @@ from llama_index.core.llms import LLM
 
 from assistant.answering.llm import generator_errors
 from assistant.answering.short_answer import ShortAnswerer
+from assistant.grounding.parts import question_parts
 from assistant.grounding.verify import MARKER, SupportJudge, split_claims
 from assistant.language import detect_language
 from assistant.retrieval.injection import strip_markup
@@ -66,7 +67,11 @@ class Composed:
     citations: list[Citation]
     notes: list[str]
     fallback: bool  # the generator's text was rejected and the extractive answer used
-    short: ShortAnswer | None = None
+    shorts: tuple[ShortAnswer, ...] = ()  # one per part of the question, in order (``grounding/parts.py``)
+
+    @property
+    def short(self) -> ShortAnswer | None:
+        return self.shorts[0] if self.shorts else None
 
 
 def select_evidence(evidence: Sequence[Evidence], max_citations: int, margin: float) -> list[Evidence]:
@@ -87,37 +92,38 @@ def is_headline(evidence: Evidence) -> bool:
     return " ".join(evidence.text.split()) == " ".join(evidence.chunk.title.split())
 
 
-def answering_first(chosen: Sequence[Evidence], short: ShortAnswer | None) -> list[Evidence]:
+def answering_first(chosen: Sequence[Evidence], shorts: Sequence[ShortAnswer]) -> list[Evidence]:
     """A headline never opens an answer that has no short answer in it: the first sentence that
     is not one goes first (a headline that holds the short answer stays, it is the answer)."""
-    if short is not None or not chosen or not is_headline(chosen[0]):
+    if shorts or not chosen or not is_headline(chosen[0]):
         return list(chosen)
     body = next((e for e in chosen if not is_headline(e)), None)
     return list(chosen) if body is None else [body, *(e for e in chosen if e is not body)]
 
 
-def short_line(short: ShortAnswer | None) -> str:
-    """The short answer as the answer's first sentence, with its citation."""
-    if short is None:
-        return ""
-    text = short.text.rstrip(".")
-    return f"{text} [{short.citation}]."
+def short_line(shorts: Sequence[ShortAnswer]) -> str:
+    """The short answers as the answer's first sentence, each with its citation; one per part of
+    a question that asks two things ("1,500 soldiers [1]. About 11,000 soldiers [2].")."""
+    return " ".join(f"{s.text.rstrip('.')} [{s.citation}]." for s in shorts)
 
 
-def extractive_text(chosen: Sequence[Evidence], lang: str, short: ShortAnswer | None = None) -> str:
-    """The short answer, if any, on a line of its own; then the evidence sentences themselves, each
-    with its marker: the one that answers first (it holds what the question asks for,
-    ``answer_types.typed_first``), then the others in article order. A sentence in another language
-    than the question's is set in quotation marks, once: one with its own marks keeps only those.
-    No preamble goes before them: a reader sees the answer in the first line, not a notice."""
-    ordered = [0, *sorted(range(1, len(chosen)), key=lambda i: (chosen[i].chunk.doc_id, chosen[i].start))]
+def extractive_text(chosen: Sequence[Evidence], lang: str, shorts: Sequence[ShortAnswer] = (),
+                    leading: int = 1) -> str:
+    """The short answers, if any, on a line of their own; then the evidence sentences themselves,
+    each with its marker: the ``leading`` ones that answer first (they hold what the question, or
+    each of its parts, asks for: ``answer_types.typed_first``), then the others in article order. A
+    sentence in another language than the question's is set in quotation marks, once: one with its
+    own marks keeps only those. No preamble goes before them: a reader sees the answer in the
+    first line, not a notice."""
+    lead = max(1, min(leading, len(chosen)))
+    ordered = [*range(lead), *sorted(range(lead, len(chosen)), key=lambda i: (chosen[i].chunk.doc_id, chosen[i].start))]
     parts = []
     for i in ordered:
         sentence = strip_markup(MARKER.sub("", chosen[i].text)).strip()
         quoted = lang != detect_language(sentence) and not _QUOTE_MARKS.search(sentence)
         parts.append(f"“{sentence}” [{i + 1}]" if quoted else f"{sentence} [{i + 1}]")
     quotes = " ".join(parts)
-    return f"{short_line(short)}\n\n{quotes}" if short is not None else quotes
+    return f"{short_line(shorts)}\n\n{quotes}" if shorts else quotes
 
 
 class Composer:
@@ -135,18 +141,37 @@ class Composer:
         return [ChatMessage(role="system", content=system), ChatMessage(role="user", content=user)]
 
     def stream(self, question: str, lang: str, chosen: Sequence[Evidence]) -> Iterator[TextDelta | Composed]:
-        short = self.shorts.run(question, lang, chosen[0]) if self.shorts is not None and chosen else None
-        chosen = answering_first(chosen, short)
+        """``chosen`` leads with the sentence that answers each part of the question, in order."""
+        parts = question_parts(question)
+        leading = min(len(parts), len(chosen))
+        shorts = self.short_answers(parts, lang, chosen[:leading])
+        chosen = answering_first(chosen, shorts)
         citations = [to_citation(e, i + 1) for i, e in enumerate(chosen)]
         if self.llm is None:
-            text = extractive_text(chosen, lang, short)
+            text = extractive_text(chosen, lang, shorts, leading)
             yield TextDelta(text)
-            yield Composed(text, citations, [], fallback=False, short=short)
+            yield Composed(text, citations, [], fallback=False, shorts=shorts)
             return
-        yield from self._generate(question, lang, chosen, citations, short)
+        yield from self._generate(question, lang, chosen, citations, shorts, leading)
+
+    def short_answers(self, parts: Sequence[str], lang: str, leads: Sequence[Evidence]) -> tuple[ShortAnswer, ...]:
+        """A short answer for every part, each from its own lead sentence or another lead (one
+        sentence may answer both parts); none at all when a part has none: half a direct answer
+        would read as the whole."""
+        if self.shorts is None or not leads:
+            return ()
+        found: list[ShortAnswer] = []
+        for i, part in enumerate(parts):
+            order = [i, *(j for j in range(len(leads)) if j != i)] if i < len(leads) else range(len(leads))
+            short = next((s for j in order if (s := self.shorts.run(part, lang, leads[j], j + 1)) is not None), None)
+            if short is None:
+                return ()
+            if all((short.text, short.citation) != (f.text, f.citation) for f in found):
+                found.append(short)
+        return tuple(found)
 
     def _generate(self, question: str, lang: str, chosen: Sequence[Evidence], citations: list[Citation],
-                  short: ShortAnswer | None = None) -> Iterator[TextDelta | Composed]:
+                  shorts: tuple[ShortAnswer, ...] = (), leading: int = 1) -> Iterator[TextDelta | Composed]:
         assert self.llm is not None
         notes: list[str] = []
 
@@ -160,21 +185,24 @@ class Composer:
                 log.exception("the generator failed with an unexpected error")
                 raise
 
-        yield from self.verified(deltas(), lang, chosen, citations, notes, short)
+        yield from self.verified(deltas(), lang, chosen, citations, notes, shorts, leading)
 
     def verified(self, deltas: Iterable[str], lang: str, chosen: Sequence[Evidence], citations: list[Citation],
-                 notes: list[str] | None = None, short: ShortAnswer | None = None) -> Iterator[TextDelta | Composed]:
+                 notes: list[str] | None = None, shorts: tuple[ShortAnswer, ...] = (), leading: int = 1
+                 ) -> Iterator[TextDelta | Composed]:
         """Generated text, one checked sentence at a time; the extractive answer if none holds.
 
         The short answer goes first, before the generator has said anything: it is words of the
         top passage, so it needs no check, and a reader sees the answer while the model is still
         reading the prompt (time to first text: retrieval, not the first generated sentence). It
-        cites the top passage, which keeps its number [1]."""
+        cites the lead passages, which keep their numbers."""
         notes = notes if notes is not None else []
         kept: list[str] = []
-        # generator's [n] -> shown [n], in order of first use; the short answer has used [1] already
-        numbering: dict[int, int] = {1: 1} if short is not None else {}
-        opening = short_line(short) + "\n\n" if short is not None else ""
+        # generator's [n] -> shown [n], in order of first use; the short answers have used theirs already
+        numbering: dict[int, int] = {}
+        for short in shorts:
+            numbering.setdefault(short.citation, len(numbering) + 1)
+        opening = short_line(shorts) + "\n\n" if shorts else ""
         if opening:
             yield TextDelta(opening)
 
@@ -197,13 +225,13 @@ class Composer:
                 yield shown_delta(shown)
         if not kept:
             notes.append("no generated sentence was supported: extractive answer used")
-            text = extractive_text(chosen, lang, short)
+            text = extractive_text(chosen, lang, shorts, leading)
             yield TextDelta(text[len(opening):])  # the short answer, its opening, is out already
-            yield Composed(text, citations, notes, fallback=True, short=short)
+            yield Composed(text, citations, notes, fallback=True, shorts=shorts)
             return
         used = [citations[old - 1] for old, _ in sorted(numbering.items(), key=lambda kv: kv[1])]
         renumbered = [Citation(**{**c.to_dict(), "number": i + 1}) for i, c in enumerate(used)]
-        yield Composed(opening + " ".join(kept), renumbered, notes, fallback=False, short=short)
+        yield Composed(opening + " ".join(kept), renumbered, notes, fallback=False, shorts=shorts)
 
     def _accept(self, sentence: str, citations: list[Citation], numbering: dict[int, int], notes: list[str]
                 ) -> str | None:

@@ -16,12 +16,14 @@ object.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
+from assistant.retrieval.retrieve import Evidence
 from assistant.tokens import STOPWORDS, tokenize
 
 # reporting verbs, German (past and present, as news writes them) and English; matched as words
 _GERMAN_VERBS = ("sagte sagten sagt erklärte erklärten erklärt schrieb schrieben schreibt warnte warnten warnt "
-                 "betonte betonten betont fügte fügten forderte forderten fordert meinte meinten meint "
+                 "betonte betonten betont fügte fügten fügt forderte forderten fordert meinte meinten meint "
                  "teilte teilten teilt kritisierte kritisierten kritisiert bestätigte bestätigten bestätigt "
                  "antwortete antworteten antwortet kündigte kündigten kündigt hoffte hofft räumte räumt "
                  "behauptete behauptet versicherte versichert drohte droht mahnte mahnt")
@@ -45,6 +47,82 @@ _DETERMINERS = frozenset("der die das des dem den ein eine eines einer einem the
 _GENITIVE = frozenset("des der eines einer of the".split())
 _ADJECTIVE = re.compile(r"\w+(?:e|en|er|es|em|ive|al|ian|ese|ish|ic|ent|ant|ary|or)$")
 MAX_WORDS = 6
+
+
+# a speaker named by a personal pronoun: „…“, fügte er hinzu / "…," he added
+_PRONOUNS = frozenset("er sie he she".split())
+MAX_QUOTED_SENTENCES = 3  # how far a quotation runs on, and how far back its speaker was named
+
+
+def attributed_first(chosen: Sequence[Evidence], evidence: Sequence[Evidence]) -> list[Evidence]:
+    """``chosen`` led by the sentence that names the speaker of the quotation ``chosen[0]`` is part
+    of, when ``chosen[0]`` names none, with ``chosen[0]`` and the quotation's close beside it.
+
+    News runs a quotation over several sentences and names its speaker once: „Seoul muss …“, sagte
+    Rudenko. „Natürlich werden wir … reagieren. Es ist unwahrscheinlich …“, fügte er hinzu. The
+    sentence that holds the quoted words names nobody; the quotation's close is attributed to "er",
+    and "er" is the speaker of the quotation before it, in the same chunk. Both steps follow the
+    quotation marks and the reporting verbs, as a reader does; there is no coreference model."""
+    if not chosen or speaker_span(chosen[0].text) is not None:
+        return list(chosen)
+    first = chosen[0]
+    scored = {e.start: e for e in evidence if e.chunk.chunk_id == first.chunk.chunk_id}
+    starts = [s.start for s in first.chunk.sentences]
+    if first.start not in starts:
+        return list(chosen)
+    at = starts.index(first.start)
+    closing = at
+    if _unclosed(first.text):  # the quotation runs on: its close is a sentence or two later
+        later = [i for i in range(at + 1, min(len(starts), at + 1 + MAX_QUOTED_SENTENCES))
+                 if _CLOSE.search(_sentence(first, i))]
+        closing = later[0] if later else -1
+    if closing < 0:
+        return list(chosen)
+    named = closing if speaker_span(_sentence(first, closing)) is not None else None
+    if named is None and _by_pronoun(_sentence(first, closing)):
+        before = range(at - 1, max(-1, at - 1 - MAX_QUOTED_SENTENCES), -1)
+        named = next((i for i in before if speaker_span(_sentence(first, i)) is not None), None)
+    lead = scored.get(starts[named]) if named is not None else None
+    if lead is None:
+        return list(chosen)
+    # the chain a reader checks: who is named, the quoted words, and the close that says "er"
+    chain = [lead, first, *([scored[starts[closing]]] if starts[closing] in scored else [])]
+    chain = list({e.start: e for e in chain}.values())
+    rest = [e for e in chosen if all(e.text != c.text for c in chain)]
+    return [*chain, *rest][: max(len(chosen), len(chain))]
+
+
+def _sentence(evidence: Evidence, index: int) -> str:
+    chunk = evidence.chunk
+    sentence = chunk.sentences[index]
+    return chunk.text[sentence.start - chunk.start: sentence.end - chunk.start]
+
+
+def _unclosed(text: str) -> bool:
+    """Whether ``text`` opens a quotation it does not close. “ opens in English and closes in German,
+    so a mark is told by where it stands: one that opens follows a space (or starts the text) and
+    comes before a word."""
+    opened = closed = -1
+    for at, mark in enumerate(text):
+        if mark not in "„“”\"»«":
+            continue
+        after = text[at + 1: at + 2]
+        opening = (at == 0 or text[at - 1].isspace() or text[at - 1] == "(") and (after.isalnum() or after == "…")
+        if opening and mark != "”":
+            opened = at
+        else:
+            closed = at
+    return opened > closed
+
+
+def _by_pronoun(text: str) -> bool:
+    """Whether the quotation ``text`` closes is attributed to a pronoun: „…“, fügte er hinzu."""
+    for close in _CLOSE.finditer(text):
+        words = [t.group().lower() for t in _TOKEN.finditer(text, close.end())][:3]
+        if len(words) >= 2 and ((words[0] in _VERBS and words[1] in _PRONOUNS)
+                                or (words[0] in _PRONOUNS and words[1] in _VERBS)):
+            return True
+    return False
 
 
 def asks_for_speaker(question: str) -> bool:

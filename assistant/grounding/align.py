@@ -123,6 +123,11 @@ class ConstraintAligner:
             missing = missing or Alignment("conflict" if other else "missing", c, other)
         return missing or Alignment("ok")
 
+    def met_by_sentence(self, evidence: Evidence) -> int:
+        """How many constraints the sentence meets in its own words, without its window."""
+        passage = self._passage(evidence.text, "")
+        return sum(_met(c, passage) for c in self.constraints)
+
     def unmet(self, chosen: Sequence[Evidence], retrieved: Sequence[Evidence] = ()) -> list[Constraint]:
         """Constraints that no cited sentence's window, chunk or article date meets.
 

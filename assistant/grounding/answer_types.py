@@ -141,19 +141,34 @@ class AnswerType:
         if not self.novel:
             return bool(self.evidence.search(evidence.text))
         given = _given(question)
-        if any(_says_more(found, given) for found in _overlapping(self.evidence, evidence.text)):
+        if any(_says_more(found, given) for found in self.names(evidence.text)):
             return True
         surnames = self.surnames(evidence.chunk.text)
         return any(word in surnames and _says_more(word, given) for word in _WORDS.findall(evidence.text))
 
+    def names(self, text: str) -> list[str]:
+        """The runs of capitalised words in ``text`` that may be a name, overlapping ones too: not a
+        place the gazetteer knows, nor a role with one ("Republik Korea", "Vertreter Nordkoreas")."""
+        return _overlapping(self.evidence, text, _place_spans(text))
+
     def surnames(self, text: str) -> set[str]:
         """The last words of the names ``text`` gives in full ("Rudenko" of "Andrey Rudenko")."""
-        return {found.split()[-1] for found in _overlapping(self.evidence, text)}
+        return {found.split()[-1] for found in self.names(text)}
 
 
-def _overlapping(pattern: re.Pattern[str], text: str) -> list[str]:
-    """Every match, also those overlapping another: "Vize-Außenminister Andrej" and "Andrej Rudenko"."""
-    return [m.group(1) for m in re.finditer(f"(?=({pattern.pattern}))", text, pattern.flags)]
+def _place_spans(text: str) -> list[tuple[int, int]]:
+    return [(m.start, m.end) for m in mentions(text) if not is_time_key(m.key)]
+
+
+def _overlapping(pattern: re.Pattern[str], text: str, outside: Sequence[tuple[int, int]] = ()) -> list[str]:
+    """Every match, also those overlapping another ("Vize-Außenminister Andrej" and "Andrej
+    Rudenko"), but none that overlaps one of the ``outside`` spans."""
+    found = []
+    for m in re.finditer(f"(?=({pattern.pattern}))", text, pattern.flags):
+        start, end = m.span(1)
+        if not any(start < b and a < end for a, b in outside):
+            found.append(m.group(1))
+    return found
 
 
 def _given(question: str) -> set[str]:
@@ -244,9 +259,9 @@ def answer_type(question: str) -> AnswerType | None:
     return None if untyped is not None and untyped.start() < found[1].start() else found[0]
 
 
-_COUNTED = re.compile(r"\b(?:wie ?viele?n?|wieviele?n?|how many|how much|anzahl der|number of)\s+([^?.!,;]{0,60})",
+COUNTED = re.compile(r"\b(?:wie ?viele?n?|wieviele?n?|how many|how much|anzahl der|number of)\s+([^?.!,;]{0,60})",
                       re.I)
-_AUXILIARIES = frozenset("has have had is are was were will would did does do can could should may might must shall "
+AUXILIARIES = frozenset("has have had is are was were will would did does do can could should may might must shall "
                          "sind ist war waren wurden wurde hat haben hatte will wollen soll sollen kann können".split())
 _WORDS = re.compile(r"[\w\-]+")
 # how far after its number a counted noun may stand: "1.200 Angestellte", "sieben verschiedene Inseln",
@@ -268,14 +283,14 @@ def counted_phrase(question: str) -> list[str]:
     phrase ("Prozent" in "Um wie viel Prozent fiel die Aktie", "Alben" in "Wie viele Alben umfasst
     Adeles Vertrag"), not a verb or a name after it. A question for
     a named quantity counts that quantity ("population" in "What is the population of …")."""
-    match = _COUNTED.search(question)
+    match = COUNTED.search(question)
     if not match:
         named = re.search(_QUANTITY_QUESTION, question, re.I)
         return [named.group(1)] if named and named.group(1).lower() not in ("anzahl", "zahl", "number") else []
     phrase: list[str] = []
     german = detect_language(question) == "de"
     for word in _WORDS.findall(match.group(1))[:4]:
-        if word.lower() in STOPWORDS or word.lower() in _AUXILIARIES:
+        if word.lower() in STOPWORDS or word.lower() in AUXILIARIES:
             break
         if not german and phrase and phrase[-1][:1].islower() and word[:1].isupper():
             break  # a name after a common noun starts the next phrase: "soldiers North Korea may send"
@@ -324,13 +339,15 @@ def binds(text: str, phrase: Sequence[str], close: Callable[[str, Sequence[str]]
 
 def typed_first(question: str, chosen: Sequence[Evidence], pool: Sequence[Evidence], margin: float,
                 close: Callable[[str, Sequence[str]], bool],
-                fits: Callable[[Evidence], bool] = lambda e: True, places: bool = True) -> list[Evidence]:
+                fits: Callable[[Evidence], bool] = lambda e: True, places: bool = True,
+                own: Callable[[Evidence], int] = lambda e: 0) -> list[Evidence]:
     """``chosen`` with the sentence that holds the asked-for kind first.
 
     That sentence is taken from ``pool`` within ``margin`` of the best score and must ``fit`` (meet
     the question's constraints: "How old is Sabrina Singh?" is not answered by "Zainab Faksh (25)");
     for a count, its number must count what the question counts. Without such a sentence, ``chosen``
-    is returned as it is and the gate decides."""
+    is returned as it is and the gate decides. Among several, the best-scored of those whose own
+    words meet the most constraints (``own``)."""
     kind = answer_type(question)
     if kind is None or not chosen:
         return list(chosen)
@@ -344,7 +361,10 @@ def typed_first(question: str, chosen: Sequence[Evidence], pool: Sequence[Eviden
         typed = [e for e in typed if binds(e.text, counted, close, places)]
         if not typed:
             return list(chosen)
-    first = typed[0]
+    # of those, the one that says the question's places, years and names itself (``own``), not
+    # only its neighbours: "according to South Korean intelligence" is the sentence "Laut dem
+    # südkoreanischen Geheimdienst …", not the Pentagon's figure after it
+    first = max(typed, key=own)
     rest = [e for e in chosen if e.text != first.text]
     return [first, *rest][: max(len(chosen), 1)]
 

@@ -191,7 +191,10 @@ def mentions(text: str) -> list[Mention]:
             if any(text[a.end(): b.start()].strip() for a, b in itertools.pairwise(span)):
                 continue
             phrase = " ".join(t.group().lower() for t in span)
-            key = table.get(phrase) or table.get(re.sub(r"('s|’s|e|en|er|es|em|n|s)$", "", phrase))
+            # inflected at its end ("Nordkoreas"), or in a leading adjective ("der Demokratischen
+            # Volksrepublik Korea")
+            key = (table.get(phrase) or table.get(re.sub(r"('s|’s|e|en|er|es|em|n|s)$", "", phrase))
+                   or table.get(re.sub(r"(?<=e)[nrsm](?= )", "", phrase)))
             if key and " " in phrase:
                 out.append(Mention(key, span[0].start(), span[-1].end(), text[span[0].start(): span[-1].end()]))
                 i += width

@@ -167,3 +167,21 @@ class EvidenceScorer:
                 out.append(Evidence(cand.chunk, sent.index, sent.start, sent.end, text, score, similarity, coverage))
         out.sort(key=lambda e: (-e.score, e.chunk.chunk_id, e.sentence_index))
         return out
+
+    def rescore(self, query: str, query_vector: np.ndarray, evidence: list[Evidence], store: Store
+                ) -> list[Evidence]:
+        """The same sentences scored for another query (a part of the question, ``grounding/parts.py``):
+        each keeps its chunk's share of the score, which is the chunk's rank for the whole question."""
+        lexical = store.ensure_lexical()
+        terms = {t: lexical.idf(t) or 1.0 for t in dict.fromkeys(tokenize(query))}
+        total = sum(terms.values())
+        out = []
+        for e in evidence:
+            chunk_share = e.score - self.similarity_weight * e.similarity - self.coverage_weight * e.coverage
+            vector = next(s.vector for s in e.chunk.sentences if s.index == e.sentence_index)
+            similarity = float(np.dot(query_vector, vector))
+            coverage = _covered(terms, set(tokenize(e.text))) / total if total else 0.0
+            score = self.similarity_weight * similarity + self.coverage_weight * coverage + chunk_share
+            out.append(Evidence(e.chunk, e.sentence_index, e.start, e.end, e.text, score, similarity, coverage))
+        out.sort(key=lambda e: (-e.score, e.chunk.chunk_id, e.sentence_index))
+        return out

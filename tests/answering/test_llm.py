@@ -114,7 +114,7 @@ def test_generated_text_follows_the_short_answer(default_assistant: Assistant) -
     assert short is not None
     composer = Composer(None, SupportJudge(a.embedder.embed_texts))
     generated = "Laut Pentagon sind etwa 11.000 Soldaten in Kursk [1]."
-    events = list(composer.verified((w + " " for w in generated.split(" ")), "de", chosen, citations, [], short))
+    events = list(composer.verified((w + " " for w in generated.split(" ")), "de", chosen, citations, [], (short,)))
     final = events[-1]
     assert isinstance(final, Composed) and final.short == short
     assert final.text.startswith(f"{short.text} [1].\n\nLaut Pentagon sind etwa 11.000 Soldaten in Kursk [1].")
@@ -140,13 +140,13 @@ def test_the_short_answer_is_shown_before_the_generator_speaks(default_assistant
             yield word + " "
 
     composer = Composer(None, SupportJudge(a.embedder.embed_texts))
-    stream = composer.verified(generator(), "de", chosen, citations, [], short)
+    stream = composer.verified(generator(), "de", chosen, citations, [], (short,))
     first = next(stream)
     assert first.text == f"{short.text} [1].\n\n" and not pulled  # nothing generated was waited for
     events = [first, *stream]
     final = events[-1]
     assert isinstance(final, Composed) and final.fallback
-    assert final.text == extractive_text(chosen, "de", short)
+    assert final.text == extractive_text(chosen, "de", (short,))
     assert final.text.count(f"{short.text} [1].") == 1
     assert "".join(e.text for e in events[:-1]) == final.text
 

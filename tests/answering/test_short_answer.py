@@ -85,7 +85,8 @@ def test_a_translation_of_the_counted_noun_binds() -> None:
 def test_the_answer_opens_with_the_short_answer_then_the_quote() -> None:
     evidence = _ev(SOLDIERS)
     short = SOLDATEN.run("How many North Korean soldiers are in Kursk?", "en", evidence)
-    text = extractive_text([evidence], "en", short)
+    assert short is not None
+    text = extractive_text([evidence], "en", (short,))
     first, _, quotes = text.partition("\n\n")
     assert first == "About 11,000 North Korean soldiers [1]."
     assert "„" not in quotes and quotes.count("“") == 1 and quotes.endswith("” [1]")
@@ -101,9 +102,9 @@ def test_a_headline_does_not_open_an_answer_without_a_short_answer() -> None:
     title = "Nordkoreanische Soldaten sollen in Kursk sein"
     headline = _ev(title, title=title)
     body = _ev("Die Soldaten wurden nach Angaben Kiews in die Region Kursk verlegt, um dort zu kämpfen.")
-    assert answering_first([headline, body], None) == [body, headline]
+    assert answering_first([headline, body], ()) == [body, headline]
     held = ShortAnswer("11.000 Soldaten", 1, 0, 5, "count")
-    assert answering_first([headline, body], held) == [headline, body]
+    assert answering_first([headline, body], (held,)) == [headline, body]
 
 
 def test_an_english_verb_after_the_counted_noun_is_left_out() -> None:
@@ -118,7 +119,8 @@ def test_a_german_ordinal_date_does_not_end_the_short_answer() -> None:
 
     evidence = _ev("Die Brücke wurde am 5. März 2024 gesperrt.")
     short = NEVER.run("Wann wurde die Brücke gesperrt?", "de", evidence)
-    claims = split_claims(extractive_text([evidence], "de", short))
+    assert short is not None
+    claims = split_claims(extractive_text([evidence], "de", (short,)))
     assert [(c.text, c.markers) for c in claims] == [("5. März 2024.", (1,)),
                                                      ("Die Brücke wurde am 5. März 2024 gesperrt.", (1,))]
 
@@ -195,3 +197,44 @@ def test_which_without_a_name_after_the_noun_has_no_span() -> None:
     assert NEVER.run("Which city does the road lead to?", "en", _ev(ROAD)) is None  # no translation
     assert NEVER.run("Bei welchem Treffen wies er die Vorwürfe zurück?", "de",
                      _ev("Er sprach beim Treffen eines Ausschusses der Vereinten Nationen.")) is None
+
+
+def _chunked(*sentences: str) -> list[Evidence]:
+    """Evidence sentences of one chunk, in order, each at its offset (the article order)."""
+    text = " ".join(sentences)
+    chunk = StoredChunk("c1", "d1", 0, 0, len(text), text, "Titel", "", "", "")
+    out, at = [], 0
+    for sentence in sentences:
+        out.append(Evidence(chunk, len(out), at, at + len(sentence), sentence, 0.5, 0.5, 0.5))
+        at += len(sentence) + 1
+    return out
+
+
+def test_each_part_of_a_two_part_question_gets_its_short_answer_and_its_sentence_first() -> None:
+    """The sentence that answers each part leads, in the parts' order, before the article order."""
+    from assistant.answering.answer import Composed, Composer
+    from assistant.grounding.verify import SupportJudge
+
+    background, goals, fans = _chunked("Das Stadion wurde 1974 eröffnet.",
+                                       "Im Rückspiel fielen sieben Tore.",
+                                       "Zum Rückspiel kamen 48.000 Zuschauer ins Stadion.")
+    composer = Composer(None, SupportJudge(embed=lambda texts: []), NEVER)
+    question = "Wie viele Zuschauer kamen zum Rückspiel, und wie viele Tore fielen?"
+    final = list(composer.stream(question, "de", [fans, goals, background]))[-1]
+    assert isinstance(final, Composed)
+    head, _, quotes = final.text.partition("\n\n")
+    assert head == "48.000 Zuschauer [1]. Sieben Tore [2]."
+    assert [s.citation for s in final.shorts] == [1, 2] and final.short == final.shorts[0]
+    assert quotes.index("48.000") < quotes.index("sieben Tore") < quotes.index("1974")
+
+
+def test_no_short_answer_when_one_part_has_none() -> None:
+    """Half a direct answer would read as the whole: then the sentences alone answer."""
+    from assistant.answering.answer import Composer
+    from assistant.grounding.verify import SupportJudge
+
+    goals, coach = _chunked("Im Rückspiel fielen sieben Tore.", "Der Trainer lobte die Abwehr nach dem Spiel.")
+    composer = Composer(None, SupportJudge(embed=lambda texts: []), NEVER)
+    parts = ["Wie viele Tore fielen?", "was sagte der Trainer?"]
+    assert composer.short_answers(parts, "de", [goals, coach]) == ()
+    assert composer.short_answers(parts[:1], "de", [goals])[0].text == "Sieben Tore"

@@ -79,7 +79,7 @@ def test_only_sentences_of_the_ledes_own_chunk_follow_it() -> None:
 
 def test_a_lede_that_names_the_speaker_stays_first() -> None:
     text = ("„Das wird die Sicherheit nicht stärken“, sagte Rudenko demnach. "
-            "Es ist unwahrscheinlich, dass dies der Republik Korea hilft, fügte er hinzu.")
+            "Es ist unwahrscheinlich, dass dies Kim Jong Un hilft, fügte er hinzu.")
     evidence = _evidence(text)
     question = "Wer sagte, das werde die Sicherheit nicht stärken?"
     shorts = ShortAnswerer(never)

@@ -162,6 +162,20 @@ def test_the_sentence_holding_the_asked_kind_is_cited_first() -> None:
     assert typed_first("Wer übernimmt das Geschäft?", [headline], [headline, count], 0.08, never) == [headline]
 
 
+def test_of_two_typed_sentences_the_one_that_says_the_asked_source_itself_is_first() -> None:
+    """Both count soldiers and both windows name Japan; only one sentence says it itself."""
+    from assistant.grounding.align import ConstraintAligner
+    from assistant.grounding.constraints import question_constraints
+
+    question = "Wie viele Soldaten sind laut dem japanischen Verteidigungsministerium in Mali?"
+    ministry = _ev("Laut dem japanischen Verteidigungsministerium sind 300 Soldaten in Mali stationiert.", 0.60)
+    other = _ev("Die Vereinten Nationen zählen 1.200 Soldaten in Mali.", 0.66)
+    never = lambda noun, words: False  # noqa: E731
+    aligner = ConstraintAligner(question, question_constraints(question, "de"))
+    assert typed_first(question, [other], [other, ministry], 0.12, never)[0] is other
+    assert typed_first(question, [other], [other, ministry], 0.12, never, own=aligner.met_by_sentence)[0] is ministry
+
+
 def _in_chunk(text: str, chunk_text: str, score: float) -> Evidence:
     chunk = StoredChunk("c1", "d1", 0, 0, len(chunk_text), chunk_text, "Titel", "", "", "")
     at = chunk_text.index(text)
@@ -192,6 +206,21 @@ def test_a_who_question_is_answered_by_a_name_it_does_not_give() -> None:
     # a name question still needs a name the question does not give
     name = AnswerGate(0.2, 0.0).run("Wie heißt der Sprecher des Ministeriums?", [office])
     assert not name.answer and name.kind == "name"
+
+
+@pytest.mark.parametrize("sentence", [
+    "Die Sicherheit der Republik Korea werde das nicht stärken, sagte der Minister.",
+    "Das schade dem Ansehen der Demokratischen Volksrepublik Korea, sagte der Minister.",
+    "Das sei falsch, sagte der Minister, Vertreter Nordkoreas am Montag.",
+])
+def test_a_place_or_a_role_with_a_place_is_no_name(sentence: str) -> None:
+    """Two capitalised words that the gazetteer reads as a place ("Republik Korea", in any
+    inflection) or that hold one ("Vertreter Nordkoreas") name nobody."""
+    name = answer_type("What is the name of the minister?")
+    assert name is not None and name.name == "name"
+    assert not name.held_by(_ev(sentence, 0.7), "What is the name of the minister?")
+    assert name.held_by(_ev(sentence.replace("der Minister", "Minister Park Jin"), 0.7),
+                        "What is the name of the minister?")
 
 
 def test_a_typed_sentence_about_someone_else_is_not_cited_first() -> None:

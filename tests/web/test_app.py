@@ -78,7 +78,7 @@ def test_follow_up_uses_history(client: Client) -> None:
 
 def test_ask_returns_answer_json(client: Client) -> None:
     result = ask(client, PENTAGON)
-    assert set(result) == {"text", "abstained", "citations", "nearest", "short_answer"}
+    assert set(result) == {"text", "abstained", "citations", "nearest", "short_answer", "short_answers"}
     assert result["short_answer"]["text"] == "Etwa 11.000 nordkoreanische Soldaten"
     assert isinstance(result["text"], str) and isinstance(result["abstained"], bool)
     names = {f.name for f in fields(Citation)}

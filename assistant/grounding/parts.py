@@ -1,0 +1,73 @@
+"""A question that asks two things: its parts, each answered by its own sentence.
+
+"How many soldiers are in Russia according to the intelligence service, and how many reached Kursk
+according to the Pentagon?" asks for two numbers from two sources. Ranked as one question, the
+sentence that matches most of its words answers one half, and the other half is left to chance
+among the runners-up. A reader splits such a question where a coordinating conjunction after a
+comma opens a new interrogative clause (", und wie viele …", ", and in which city …"), answers
+each half, and gives both answers in order.
+
+The split is grammar, a closed class in each language: the interrogatives, the conjunctions and
+the prepositions that may stand before an interrogative ("in welcher Stadt", "to whom"). A
+conjunction without a comma, or one followed by anything but an interrogative, joins words inside
+one question ("between Russia and North Korea", "Wer und was") and is not split.
+
+A later part often leaves out what the first part counts ("…, and how many reached Kursk"); it
+takes the first part's counted phrase, as a reader does ("how many *North Korean soldiers*
+reached Kursk").
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.grounding.answer_types import AUXILIARIES, COUNTED, counted_phrase
+from assistant.language import detect_language
+
+_INTERROGATIVES = ("wer wen wem wessen was wann wo wohin woher wie welche welcher welches welchen welchem "
+                   "warum wieso weshalb who whom whose what when where which why how")
+_PREPOSITIONS = ("in an auf aus bei mit nach von vor zu für über um seit unter gegen durch "
+                 "at on from with to for by of about since under against")
+_CONJUNCTIONS = "und sowie oder and or"
+_SPLIT = re.compile(
+    rf",\s+(?:{'|'.join(_CONJUNCTIONS.split())})\s+"
+    rf"(?=(?:(?:{'|'.join(_PREPOSITIONS.split())})\s+)?(?:{'|'.join(_INTERROGATIVES.split())})\b)",
+    re.I)
+MAX_PARTS = 3  # a longer chain is a list of topics, not questions a short answer can hold each
+
+
+def question_parts(question: str) -> list[str]:
+    """The questions ``question`` asks, in order; ``[question]`` when it asks one thing.
+
+    Each part but the last ends where the next begins, with a question mark added; a later part
+    that counts without saying what ("und wie viele sollen …") says it with the first part's words."""
+    pieces = _SPLIT.split(question.strip())
+    if len(pieces) < 2 or len(pieces) > MAX_PARTS:
+        return [question]
+    parts = [p.strip().rstrip("?").strip() + "?" for p in pieces]
+    counted = _counted_noun_phrase(parts[0])
+    return [parts[0], *(_with_counted(p, counted) for p in parts[1:])]
+
+
+def _counted_noun_phrase(question: str) -> list[str]:
+    """``counted_phrase`` through its noun. An English phrase may end in a verb ("cyclists
+    *started*"); "how many" counts a plural, so it ends at the last word in -s, or is left out."""
+    phrase = counted_phrase(question)
+    if detect_language(question) == "de":
+        return phrase
+    plural = [i for i, w in enumerate(phrase) if w.lower().endswith("s")]
+    return phrase[: plural[-1] + 1] if plural else []
+
+
+def _with_counted(part: str, counted: list[str]) -> str:
+    """``part`` with ``counted`` after its "how many" when it names nothing counted there itself:
+    an auxiliary or a past participle follows ("wie viele sollen …", "how many reached …")."""
+    match = COUNTED.search(part)
+    if match is None or not counted:
+        return part
+    following = match.group(1).split()
+    first = following[0].lower() if following else ""
+    if first and first not in AUXILIARIES and not (first.endswith("ed") and first.isalpha()):
+        return part
+    at = match.start(1)
+    return f"{part[:at]}{' '.join(counted)} {part[at:]}"
