@@ -152,7 +152,10 @@ class Assistant:
         rewritten, evidence = self.retrieve(cleaned, history)
         timings["retrieve"] = _ms(started)
         chosen, decision, nearest = self.choose(cleaned, lang, evidence)
-        closest = [to_citation(e, i + 1) for i, e in enumerate(evidence[:8])]
+        # what was retrieved, best first, and every cited sentence among it: a part of a question of
+        # two parts may cite a sentence ranked below the first few for the whole
+        shown = [*evidence[:8], *(e for e in chosen if all(e is not x for x in evidence[:8]))]
+        closest = [to_citation(e, i + 1) for i, e in enumerate(shown)]
         if not decision.answer:
             text = message(lang, "abstain")
             yield text
@@ -261,8 +264,9 @@ class Assistant:
         sentences holding what a part asks for, the one that says the part's places and names
         itself comes first: a part has lost the context its neighbours share ("according to South
         Korean intelligence" is the sentence "Laut dem südkoreanischen Geheimdienst …"). Two parts
-        never cite one sentence: the part that matches its sentence best takes it, the other its
-        next. The leads keep their scores for the whole question: the gate judges the whole."""
+        cite one sentence only when it gives each its own short answer; else the part that matches
+        the sentence best takes it, the other its next. The leads keep their scores for the whole
+        question: the gate judges the whole."""
         s = self.settings
         whole = {(e.chunk.chunk_id, e.sentence_index): e for e in evidence}
         vectors = self.embedder.embed_queries([*parts, " ".join(parts)])
@@ -273,12 +277,31 @@ class Assistant:
             aligner = self._aligner(part, lang)
             order = self._ranked(part, lang, ranked, aligner, self._aligned(ranked, aligner), aligner.met_by_sentence)
             rankings.append((ranked[0].score, [whole[(e.chunk.chunk_id, e.sentence_index)] for e in order]))
+        shorts = ShortAnswerer(self._translation)
+
+        def both(e: Evidence, one: str, other: str) -> bool:
+            """Whether ``e``, whose short answer to ``one`` is certain, answers ``other`` too: with
+            another short answer, or, where ``other`` gets none, with a value of the kind it asks for.
+            Without a short answer to ``one`` nothing says which of its words answers which part."""
+            a, b = shorts.run(one, lang, e), shorts.run(other, lang, e)
+            if a is None:
+                return False
+            if b is None:
+                held = holds_answer(other, self._translation, lambda _: True)
+                return held is not None and held(e)
+            return a.text != b.text
+
         taken: dict[int, Evidence] = {}
         for at in sorted(range(len(parts)), key=lambda i: -rankings[i][0]):
-            free = [e for e in rankings[at][1] if all(e.text != t.text for t in taken.values())]
+            order = rankings[at][1]
+            holder = next((k for k, t in taken.items() if order and t.text == order[0].text), None)
+            if order and holder is not None and both(order[0], parts[holder], parts[at]):
+                taken[at] = order[0]  # "Am Montag in New York": where and when, in one sentence
+                continue
+            free = [e for e in order if all(e.text != t.text for t in taken.values())]
             if free:
                 taken[at] = free[0]
-        leads = [taken[at] for at in sorted(taken)]
+        leads = list({id(taken[at]): taken[at] for at in sorted(taken)}.values())
         rest = [e for e in chosen if all(e.text != lead.text for lead in leads)]
         return [*leads, *rest][: max(s.max_citations, len(leads))]
 

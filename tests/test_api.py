@@ -63,6 +63,16 @@ def test_a_question_of_two_parts_answers_each_first(default_assistant: Assistant
     _valid_citations(answer)
 
 
+def test_two_parts_answered_by_one_sentence_cite_it_once(default_assistant: Assistant) -> None:
+    """Where the region and the number stand in one sentence, both parts cite it, not a neighbour."""
+    answer = default_assistant.ask("In welche Region sind laut Pentagon nordkoreanische Soldaten gelangt, "
+                                   "und wie viele sind es?")
+    assert not answer.abstained
+    first = answer.citations[0].quote
+    assert "Kursk" in first and "11.000" in first, answer.text
+    assert "10.000" not in answer.text  # Newsweek's October figure answers neither part
+
+
 def test_english_question_over_german_text(default_assistant: Assistant) -> None:
     answer = default_assistant.ask("Who warned Seoul against delivering weapons to Ukraine?")
     assert not answer.abstained and "Rudenko" in answer.text

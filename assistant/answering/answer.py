@@ -155,19 +155,18 @@ class Composer:
         yield from self._generate(question, lang, chosen, citations, shorts, leading)
 
     def short_answers(self, parts: Sequence[str], lang: str, leads: Sequence[Evidence]) -> tuple[ShortAnswer, ...]:
-        """A short answer for every part, each from its own lead sentence or another lead (one
-        sentence may answer both parts); none at all when a part has none: half a direct answer
-        would read as the whole."""
+        """A short answer for every part: the first the lead sentences give it, in order, that no
+        earlier part has given (one sentence may answer two parts: "am Montag in New York"); none
+        at all when a part has none: half a direct answer would read as the whole."""
         if self.shorts is None or not leads:
             return ()
         found: list[ShortAnswer] = []
-        for i, part in enumerate(parts):
-            order = [i, *(j for j in range(len(leads)) if j != i)] if i < len(leads) else range(len(leads))
-            short = next((s for j in order if (s := self.shorts.run(part, lang, leads[j], j + 1)) is not None), None)
+        for part in parts:
+            given = (self.shorts.run(part, lang, lead, j + 1) for j, lead in enumerate(leads))
+            short = next((s for s in given if s is not None and all(s.text != f.text for f in found)), None)
             if short is None:
                 return ()
-            if all((short.text, short.citation) != (f.text, f.citation) for f in found):
-                found.append(short)
+            found.append(short)
         return tuple(found)
 
     def _generate(self, question: str, lang: str, chosen: Sequence[Evidence], citations: list[Citation],

@@ -238,3 +238,16 @@ def test_no_short_answer_when_one_part_has_none() -> None:
     parts = ["Wie viele Tore fielen?", "was sagte der Trainer?"]
     assert composer.short_answers(parts, "de", [goals, coach]) == ()
     assert composer.short_answers(parts[:1], "de", [goals])[0].text == "Sieben Tore"
+
+
+def test_one_sentence_may_answer_both_parts() -> None:
+    """Each part takes the first short answer the leads give it that no earlier part took."""
+    from assistant.answering.answer import Composer
+    from assistant.grounding.verify import SupportJudge
+
+    both, other = _chunked("Am 5. März landete das Flugzeug mit 120 Passagieren an Bord.",
+                           "Im Jahr 2020 flog die Maschine erstmals.")
+    composer = Composer(None, SupportJudge(embed=lambda texts: []), NEVER)
+    parts = ["Wie viele Passagiere waren an Bord?", "wann landete das Flugzeug?"]
+    shorts = composer.short_answers(parts, "de", [both, other])
+    assert [(s.text, s.citation) for s in shorts] == [("120 Passagieren", 1), ("5. März", 1)]
