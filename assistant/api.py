@@ -264,8 +264,8 @@ class Assistant:
         sentences holding what a part asks for, the one that says the part's places and names
         itself comes first: a part has lost the context its neighbours share ("according to South
         Korean intelligence" is the sentence "Laut dem südkoreanischen Geheimdienst …"). Two parts
-        cite one sentence only when it gives each its own short answer; else the part that matches
-        the sentence best takes it, the other its next. The leads keep their scores for the whole
+        cite one sentence only when it answers each (``both``); else the part that matches the
+        sentence best takes it, the other its next. The leads keep their scores for the whole
         question: the gate judges the whole."""
         s = self.settings
         whole = {(e.chunk.chunk_id, e.sentence_index): e for e in evidence}
