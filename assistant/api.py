@@ -18,11 +18,13 @@ from assistant.answering.short_answer import ShortAnswerer
 from assistant.answering.speaker import asks_for_speaker, attributed_first
 from assistant.grounding.align import Alignment, ConstraintAligner
 from assistant.grounding.answer_types import answer_type, covering_first, typed_first
+from assistant.grounding.cities import city
 from assistant.grounding.constraints import question_constraints
 from assistant.grounding.coverage import TermCoverage
 from assistant.grounding.elaboration import elaborated_first, holds_answer
 from assistant.grounding.gate import AnswerGate, GateDecision
 from assistant.grounding.parts import question_parts
+from assistant.grounding.tagger import tag
 from assistant.grounding.verify import MARKER, SupportJudge
 from assistant.ingest.corpus import SURROGATE
 from assistant.ingest.ingestor import Ingestor, IngestReport, Progress
@@ -108,6 +110,10 @@ class Assistant:
     def warm_up(self) -> None:
         """Load the models and run one query so the first user does not wait for it."""
         self.embedder.embed_queries(["warm-up"])
+        # the tagger's models and the city table load on first use (≈ 0.6 s), not in a user's answer
+        for lang in ("de", "en"):
+            tag("Warm-up in Berlin", lang)
+        city("Berlin")
         if self.store.chunk_count():
             self.store.ensure_lexical()
             self.retriever.candidates_for("warm-up", k=1)

@@ -27,14 +27,13 @@ from assistant.answering.speaker import asks_for_speaker, speaker_span
 from assistant.grounding.answer_types import (
     _NUMBER_WORDS,
     AnswerType,
-    _currencies,
-    _units,
     answer_type,
     counted_phrase,
     number_windows,
     place_keys,
 )
 from assistant.grounding.gazetteer import MONTHS, mentions
+from assistant.grounding.units import currency_pattern, unit_pattern
 from assistant.language import detect_language
 from assistant.retrieval.retrieve import Evidence
 from assistant.schema import ShortAnswer
@@ -79,7 +78,7 @@ def _month_names() -> dict[str, int]:
 def _currency_english() -> dict[str, tuple[str, str]]:
     """A currency word of either language -> its English name (singular, plural), from CLDR."""
     out: dict[str, tuple[str, str]] = {}
-    words = set(_currencies()[0].replace("\\", "").split("|"))
+    words = set(currency_pattern()[0].replace("\\", "").split("|"))
     for code in sorted(Locale.parse("en").currencies):
         en = tuple(re.findall(r"[^\W\d_]+", re.sub(r"\(.*?\)", "", get_currency_name(code, count=n, locale="en")))
                    for n in (1, 2))
@@ -128,6 +127,9 @@ class ShortAnswerer:
             return self._speaker(kind, lang, evidence, citation)
         if kind is None and (asked := asked_noun(question)) is not None:
             return self._named(question, lang, asked, evidence, citation)
+        if kind is not None and kind.name == "city":  # a name, shown in its form in either language
+            spans = kind.cities(evidence.text, question)
+            return ShortAnswer(evidence.text[spans[0][0]: spans[0][1]], citation, *spans[0], "city") if spans else None
         if kind is None or kind.name not in _SPANNED:
             return None
         text = evidence.text
@@ -302,7 +304,7 @@ def _english_quantity(head: str, rest: str, kind: str) -> str | None:
         out.append(_currency_english()[tail][1 if plural else 0])
     elif kind == "measure" and tail in _unit_english():
         out.append(_unit_english()[tail][1 if plural else 0])
-    elif tail.isascii() and tail in {w.lower() for w in _units().replace("\\", "").split("|")}:
+    elif tail.isascii() and tail in {w.lower() for w in unit_pattern().replace("\\", "").split("|")}:
         out.append(tail)  # a symbol both languages write alike: "%", "km"
     else:
         return None

@@ -15,18 +15,16 @@ asked-for kind, bound to what is counted, is cited first: the answer opens with 
 
 from __future__ import annotations
 
-import datetime
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 from itertools import islice
 
-from babel import Locale
-from babel.numbers import get_currency_name, get_currency_symbol, get_territory_currencies
-from babel.units import format_unit
-
+from assistant.grounding.cities import city, city_spans
 from assistant.grounding.gazetteer import DAYS, MONTHS, is_time_key, mentions
+from assistant.grounding.tagger import has_model, proper_names
+from assistant.grounding.units import currency_pattern, named_currencies, unit_pattern
 from assistant.language import detect_language
 from assistant.retrieval.retrieve import Evidence
 from assistant.tokens import STOPWORDS, tokenize
@@ -71,55 +69,12 @@ _DIMENSIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 _UNTYPED = re.compile(r"\b(?:warum|wieso|weshalb|weswegen|wozu|why|how come|"
                       r"how (?:did|does|do|is|are|was|were|has|have|had|can|could|will|would|should))\b", re.I)
 _NUMBER_RE = re.compile(_NUMBER, re.I)
+# "In welcher Stadt", "Which Venezuelan city", "in what port city": the city nouns are a closed class
+_CITY_NOUN = r"(?:stadt|hauptstadt|hafenstadt|großstadt|city|capital|town)"
+_CITY_QUESTION = re.compile(rf"\b(?:welche[rnms]?|which|what)\s+(?:[\w\-]+\s+)?{_CITY_NOUN}\b", re.I)
+_DATELINE = re.compile(r"\s*[^\W\d_][\w.]*(?:[ /][^\W\d_][\w.]*){0,3}\s+[–—-]\s")
+_CITY_OWNER = re.compile(rf"\b([\w\-]+)\s+{_CITY_NOUN}\b", re.I)
 _SCALE = r"(?:(?:mio|mrd|tsd|bn|m)\.?|millionen|milliarden|millions?|billions?|tausend|thousand)"
-
-
-@lru_cache(maxsize=1)
-def _currencies() -> tuple[str, str]:
-    """Words and symbols of the currencies legal tender in some territory, in German and English."""
-    codes: set[str] = set()
-    today = datetime.date(2020, 1, 1)  # fixed, so the pattern does not change with the clock
-    for territory in Locale.parse("en").territories:
-        codes.update(get_territory_currencies(territory, today, tender=True))
-    words, symbols = set(), set()
-    for code in sorted(codes):
-        words.add(code.lower())
-        for locale in ("de", "en"):
-            for count in (1, 2):
-                name = re.sub(r"\(.*?\)", "", get_currency_name(code, count=count, locale=locale))
-                found = re.findall(r"[^\W\d_]+", name)
-                if found:
-                    words.add(found[-1].lower())
-            symbol = get_currency_symbol(code, locale)
-            if not symbol.isalpha():
-                symbols.add(symbol)
-    # older currencies news still quote, which CLDR lists as no longer tender
-    words.update({"mark", "dm", "schilling", "franc", "lire", "peseta", "gulden"})
-    word_alt = "|".join(sorted(map(re.escape, words), key=len, reverse=True))
-    symbol_alt = "|".join(sorted(map(re.escape, symbols), key=len, reverse=True))
-    return word_alt, symbol_alt
-
-
-_UNIT_KINDS = ("duration", "length", "mass", "speed", "temperature", "area", "volume", "concentr")
-
-
-@cache
-def _units(kinds: tuple[str, ...] = _UNIT_KINDS) -> str:
-    """Names and symbols of units of time, length, mass, speed, temperature, area, volume and shares
-    (or of ``kinds`` of them), in German and English, singular and plural, from CLDR's unit patterns
-    (``babel.units``)."""
-    names = set()
-    for locale in ("de", "en"):
-        for unit in Locale.parse(locale).unit_display_names:
-            if unit.split("-")[0] not in kinds:
-                continue
-            for count in (1, 2):
-                for length in ("long", "short"):
-                    formatted = format_unit(count, unit, length=length, locale=locale)
-                    written = re.sub(r"^[\d.,\s\u00a0\u202f]+", "", formatted)
-                    if written and not re.search(r"[\d\[]", written) and (len(written) > 1 or written == "%"):
-                        names.add(written)
-    return "|".join(sorted(map(re.escape, names), key=len, reverse=True))
 
 
 @dataclass(frozen=True)
@@ -139,7 +94,12 @@ class AnswerType:
 
     def held_by(self, evidence: Evidence, question: str = "") -> bool:
         if not self.novel:
+            if self.name == "money" and (asked := named_currencies(question)):
+                # "Was kostet sie in Euro?" is not answered by "800 Dollar"
+                return any(named_currencies(m.group()) & asked for m in self.evidence.finditer(evidence.text))
             return bool(self.evidence.search(evidence.text))
+        if self.name == "city":
+            return bool(self.cities(evidence.text, question))
         given = _given(question)
         if any(_says_more(found, given) for found in self.names(evidence.text)):
             return True
@@ -147,13 +107,28 @@ class AnswerType:
         return any(word in surnames and _says_more(word, given) for word in _WORDS.findall(evidence.text))
 
     def names(self, text: str) -> list[str]:
-        """The runs of capitalised words in ``text`` that may be a name, overlapping ones too: not a
-        place the gazetteer knows, nor a role with one ("Republik Korea", "Vertreter Nordkoreas")."""
-        return _overlapping(self.evidence, text, _place_spans(text))
+        """The names in ``text`` that are no place the gazetteer knows, nor a role with one ("Republik
+        Korea", "Vertreter Nordkoreas"): the tagger's proper nouns ("Alex Rocco", not "Schauspieler
+        Alex"; "Instagram"), or, in a language it has no model for, runs of capitalised words."""
+        places, lang = _place_spans(text), detect_language(text)
+        if not has_model(lang):
+            return _overlapping(self.evidence, text, places)
+        # a run that is wholly a city's name is a place ("in New York"); one that holds a city's
+        # name among others is not ("Robert Schneider": there are cities called Robert and Reitz)
+        return [found for _, _, found in proper_names(text, lang, places) if city(found) is None]
+
+    def cities(self, text: str, question: str) -> list[tuple[int, int]]:
+        """For "In which (Ukrainian) city …": the cities ``text`` names that the question does not,
+        in the country the question binds to its city noun."""
+        given = {c.key for _, _, c in city_spans(question, detect_language(question))}
+        bound = place_keys(_CITY_OWNER.findall(question))
+        dateline = _DATELINE.match(text)  # "Peking – China baut …": where the report was filed
+        return [(a, b) for a, b, c in city_spans(text, detect_language(text))
+                if c.key not in given and (not bound or c.country in bound) and not (dateline and b <= dateline.end())]
 
     def surnames(self, text: str) -> set[str]:
         """The last words of the names ``text`` gives in full ("Rudenko" of "Andrey Rudenko")."""
-        return {found.split()[-1] for found in self.names(text)}
+        return {found.split()[-1] for found in self.names(text) if " " in found}
 
 
 def _place_spans(text: str) -> list[tuple[int, int]]:
@@ -192,7 +167,7 @@ def _p(pattern: str) -> re.Pattern[str]:
 @lru_cache(maxsize=1)
 def answer_types() -> tuple[AnswerType, ...]:
     """The most specific first: "how much money" is a money question before it is a number question."""
-    words, symbols = _currencies()
+    words, symbols = currency_pattern()
     # two capitalised words, the first neither a function word ("Die Regierung", "Am Sonntag") nor an
     # inflected adjective ("Demokratischen Volksrepublik")
     function = "|".join(sorted((re.escape(w) for w in STOPWORDS if w.isalpha()), key=len, reverse=True))
@@ -226,6 +201,7 @@ def answer_types() -> tuple[AnswerType, ...]:
         AnswerType("name", _p(r"\b(wie heißt|wie heisst|wie lautet der name|what is the name|what's the name|"
                               r"name of the|welchen namen|called)\b"),
                    re.compile(full_name), novel=True),
+        AnswerType("city", _CITY_QUESTION, re.compile(r"(?!)"), novel=True),
         AnswerType("time", _p(r"\b(wann|when|seit wann|since when|in welchem jahr|what year|which year)\b"),
                    _p(rf"\d{{4}}|\b({_MONTHS}|{_WEEKDAYS})\b|\b(woche|week|gestern|heute|yesterday|today|monat|"
                       r"month|jahr|year|kürzlich|recently|damals|vergangen\w*|letzte\w*|last|bereits im|derzeit|"
@@ -242,9 +218,9 @@ def answer_types() -> tuple[AnswerType, ...]:
 def _measured(kinds: tuple[str, ...]) -> str:
     """A unit of ``kinds``, alone or ending a compound; a compound of a time and a length
     ("Stundenkilometer") and a length per time ("Kilometern pro Stunde") are speeds, never lengths."""
-    times = "|".join(w for w in _units(("duration",)).split("|") if len(w) >= 4 and w.isalpha())
-    lengths = _units(("length",))
-    unit = rf"(?!(?:{times})(?:{lengths}))\w*(?:{_units(kinds)})"
+    times = "|".join(w for w in unit_pattern(("duration",)).split("|") if len(w) >= 4 and w.isalpha())
+    lengths = unit_pattern(("length",))
+    unit = rf"(?!(?:{times})(?:{lengths}))\w*(?:{unit_pattern(kinds)})"
     if "speed" in kinds:
         unit += rf"|(?:{times})(?:{lengths})|\w*(?:{lengths})(?:n|s)?\s*(?:pro|per|je|/)\s*(?:{times})"
     return unit
@@ -321,20 +297,29 @@ def number_windows(text: str, phrase: Sequence[str], number: re.Pattern[str], pl
 def binds(text: str, phrase: Sequence[str], close: Callable[[str, Sequence[str]], bool], places: bool = True) -> bool:
     """Whether a number in ``text`` counts what ``phrase`` (``counted_phrase``) names: one of its
     words (by stem, or a translation by ``close``, which gets all candidate words at once) within
-    ``BIND_WINDOW`` words after a number. Any word may be the noun: an English phrase may end in a
-    verb ("How many pilgrims *died*", "How many people *work* …"), which its form does not tell.
+    ``BIND_WINDOW`` words after a number, compared by their heads (``head``). Any word may be the
+    noun: an English phrase may end in a verb ("How many pilgrims *died*", "How many people *work*
+    …"), which its form does not tell.
 
     A place word in ``phrase`` is no noun but says whose: "Russian soldiers" are not counted by
     "11.000 nordkoreanische Soldaten", so a number whose words name another country does not bind
     (unless ``places`` is False: what the evidence says regardless of the question's constraints)."""
-    nouns = [n for n in reversed(phrase) if not place_keys([n])]
-    after = [w.group() for _, window in number_windows(text, phrase, _NUMBER_RE, places) for w in window]
+    nouns = [head(n) for n in reversed(phrase) if not place_keys([n])]
+    after = [head(w.group()) for _, window in number_windows(text, phrase, _NUMBER_RE, places) for w in window]
     for noun in nouns:
         stems = set(tokenize(noun))
         if stems and any(stems <= set(tokenize(w)) for w in after):
             return True
     candidates = [w for w in dict.fromkeys(after) if len(w) >= 3 and w.lower() not in STOPWORDS]
     return bool(candidates) and any(close(noun, candidates) for noun in nouns)
+
+
+def head(word: str) -> str:
+    """A hyphenated compound's head, its last part: "19 Flamingo-Küken" counts chicks, not flamingos,
+    and "2.900 US-Kunden" customers. A closed compound ("Flamingoküken") stays whole: without a
+    decompounder its parts are not known."""
+    parts = [p for p in word.split("-") if p]
+    return parts[-1] if len(parts) > 1 and len(parts[-1]) >= 3 else word
 
 
 def typed_first(question: str, chosen: Sequence[Evidence], pool: Sequence[Evidence], margin: float,

@@ -9,7 +9,7 @@ Names are found by form, not by a list: in English every capitalised word after 
 a name; in German, where every noun is capitalised, a name is a run of two capitalised words
 ("Sabrina Singh", "Air France"), a word with capitals or digits inside it ("iPhone", "NHTSA"),
 or a quoted title („Newsweek“). A single capitalised German word ("Renault") cannot be told
-from a noun by its form and is left to term coverage.
+from a noun by its form: the part-of-speech tagger (``grounding/tagger.py``) tells it by context.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.grounding.gazetteer import is_time_key, mentions
+from assistant.grounding.tagger import has_model, proper_names
 from assistant.tokens import STOPWORDS
 
 _YEAR = re.compile(r"(?<![\d.,])(19\d\d|20\d\d)(?![\d.,]\d)")
@@ -106,6 +107,13 @@ def names(question: str, lang: str) -> list[str]:
             out.append(" ".join(words))
         else:
             out.extend(w for w in words if _inner_capital(w))
+    if has_model(lang):
+        tagged = [t for _, _, t in proper_names(question, lang, place_spans) if t.lower() not in STOPWORDS]
+        # a run of capitalised words ending in a tagged name is that name: "Ministerin Anna Berg" and
+        # "Foreign Minister Anna Berg" are "Anna Berg" (a name is met by any of its words, a title's too)
+        out = [next((t for t in tagged if n.endswith(" " + t)), n) for n in out]
+        if lang == "de":  # "Renault", "Kursk", "Botschafter Sergej Netschajew": what form alone misses
+            out += [t for t in tagged if not any(t in n for n in out)]
     for match in _QUOTED.finditer(question):
         title = match.group(1).strip()
         if title and not any(title in n or n in title for n in out):

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from assistant.grounding.claim_checks import binding_clashes, compound_in, edit_distance, entities, fold, negated
+from assistant.grounding.claim_checks import (
+    Searchable,
+    binding_clashes,
+    compound_in,
+    edit_distance,
+    entities,
+    fold,
+    negated,
+    word_found,
+)
 from assistant.grounding.verify import SupportJudge
 
 PASSAGE = ("Die stellvertretende Pressesprecherin des Pentagons, Sabrina Singh, teilte Reportern im Oktober mit, "
@@ -64,3 +73,9 @@ def test_judge_rejects_near_misses_without_a_model() -> None:
         assert not verdict.supported, wrong
         assert verdict.reason
     assert not judge.judge(claim, []).supported
+
+
+def test_a_name_is_not_found_in_a_word_its_stem_cut_short() -> None:
+    assert not word_found("Everest", Searchable("Der Torwart hielt den Elfer von Ever Banega."))
+    assert word_found("Pentagon", Searchable("Ein Sprecher des Pentagons sagte …"))
+    assert word_found("Nordkorea", Searchable("die Führung Nordkoreas"))

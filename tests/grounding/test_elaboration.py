@@ -85,4 +85,5 @@ def test_a_lede_that_names_the_speaker_stays_first() -> None:
     shorts = ShortAnswerer(never)
     holds = holds_answer(question, never, anything, lambda e: shorts.run(question, "de", e) is not None)
     assert elaborated_first(evidence[:1], evidence, 2, holds) == evidence[:1]
-    assert elaborated_first(evidence[:1], evidence, 2, holds_answer(question, never, anything))[0] is evidence[1]
+    # the tagger knows a surname alone for a name, so the lede holds a person without the short answer too
+    assert elaborated_first(evidence[:1], evidence, 2, holds_answer(question, never, anything)) == evidence[:1]

@@ -28,6 +28,8 @@ from assistant.retrieval.store import StoredChunk
     ("Wie heißt der Vertreter Nordkoreas?", "name"),
     ("Wann hat Putin gewarnt?", "time"),
     ("Wer warnte Seoul?", "person"),
+    ("In welcher Stadt sitzt das Amt?", "city"),
+    ("Which Ukrainian city did they take?", "city"),
     ("Who told reporters about the troops?", "person"),
 ])
 def test_answer_types(question: str, kind: str | None) -> None:
@@ -141,6 +143,38 @@ def test_money_age_and_binding_evidence() -> None:
     assert binds(text, ["North", "Korean", "soldiers"], lambda noun, words: noun == "soldiers")
     assert not binds(text, ["Russian", "soldiers", "took", "part"], lambda noun, words: noun == "soldiers")
     assert not binds(text, ["belarussische", "Soldaten"], never)
+
+
+def test_a_price_asked_in_one_currency_is_not_answered_in_another() -> None:
+    question = "Was kostet die Konsole in Euro?"
+    money = answer_type(question)
+    assert money is not None and money.name == "money"
+    assert not money.held_by(_ev("Die Konsole kommt für 499 Dollar in den Handel.", 0.5), question)
+    assert money.held_by(_ev("Die Konsole kommt für 479 Euro in den Handel.", 0.5), question)
+    assert money.held_by(_ev("Die Konsole kommt für 499 Dollar in den Handel.", 0.5), "Was kostet die Konsole?")
+    # any dollar is a dollar: the question says which no more than the text does
+    assert money.held_by(_ev("The console sells for $499.", 0.5), "How much is the console in dollars?")
+
+
+def test_a_city_asked_with_its_country_is_a_city_of_that_country() -> None:
+    question = "Which Ukrainian city did the troops reach?"
+    city = answer_type(question)
+    assert city is not None and city.name == "city"
+    assert not city.held_by(_ev("Die Truppen erreichten die Region Belgorod.", 0.5), question)  # a Russian city
+    assert not city.held_by(_ev("Die Truppen erreichten die Grenze.", 0.5), question)
+    assert city.held_by(_ev("Die Truppen erreichten die Stadt Charkiw.", 0.5), question)
+    assert city.held_by(_ev("Die Truppen erreichten Kiew.", 0.5), question)
+    # a city the question names is no answer, nor the dateline, where the report was filed
+    assert not city.held_by(_ev("Sie zogen über Kiew weiter.", 0.5), "Which city did they reach after Kyiv?")
+    assert not city.held_by(_ev("Kiew – Die Truppen erreichten die Grenze.", 0.5), question)
+
+
+def test_a_compound_counts_what_its_last_part_names() -> None:
+    never = lambda noun, words: False  # noqa: E731
+    text = "Im Tierpark sind bisher 12 Pinguin-Küken geschlüpft."
+    assert binds(text, ["Küken"], never)
+    assert not binds(text, ["Pinguine"], never) and not binds(text, ["Pinguin"], never)
+    assert binds("Betroffen sind 135.000 Bank-Kunden.", ["Kunden"], never)
 
 
 def _ev(text: str, score: float) -> Evidence:

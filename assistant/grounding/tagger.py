@@ -1,0 +1,72 @@
+"""Parts of speech, for what a word's form cannot tell: whether a capitalised German word is a name.
+
+In German every noun is capitalised, so "Renault", "Lufthansa" or "Kursk" look like "Nettogewinn",
+and "Botschafter Sergej Netschajew" looks like an adjective before a name. The Hanover Tagger
+(HanTa, ``pip install hanta``) ships trained German and English models inside its PyPI package,
+so it runs offline like everything else here, in 1 to 5 ms a sentence. It tags proper nouns
+(German ``NE``, English ``NP0``) from the word and its context.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from HanTa import HanoverTagger
+
+_MODELS = {"de": "morphmodel_ger.pgz", "en": "morphmodel_en.pgz"}
+_PROPER = frozenset({"NE", "NP0"})
+_TOKEN = re.compile(r"\w[\w\-]*|[^\w\s]", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Tagged:
+    text: str
+    start: int
+    end: int
+    lemma: str
+    pos: str
+
+    @property
+    def proper(self) -> bool:
+        return self.pos in _PROPER and self.text[:1].isupper()
+
+
+@lru_cache(maxsize=2)
+def _model(lang: str) -> HanoverTagger.HanoverTagger:
+    return HanoverTagger.HanoverTagger(_MODELS[lang])
+
+
+def has_model(lang: str) -> bool:
+    return lang in _MODELS
+
+
+@lru_cache(maxsize=4096)  # evidence sentences come back question after question
+def tag(text: str, lang: str) -> tuple[Tagged, ...]:
+    """Each token with its lemma and tag; nothing for a language without a model."""
+    if lang not in _MODELS or not text.strip():
+        return ()
+    tokens = list(_TOKEN.finditer(text))
+    tags = _model(lang).tag_sent([t.group() for t in tokens], taglevel=1)
+    return tuple(Tagged(t.group(), t.start(), t.end(), lemma, pos)
+                 for t, (_, lemma, pos) in zip(tokens, tags, strict=True))
+
+
+def proper_names(text: str, lang: str, outside: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int, str]]:
+    """Runs of proper nouns with only spaces between them ("Sabrina Singh"), as (start, end, text);
+    a token inside one of the ``outside`` spans (a place) ends a run and is left out."""
+    runs: list[list[Tagged]] = []
+    for token in tag(text, lang):
+        inside = any(a <= token.start < b for a, b in outside)
+        if not token.proper or len(token.text) < 2 or inside:
+            if runs and runs[-1]:
+                runs.append([])
+            continue
+        if runs and runs[-1] and not text[runs[-1][-1].end: token.start].isspace():
+            runs.append([])
+        if not runs:
+            runs.append([])
+        runs[-1].append(token)
+    return [(r[0].start, r[-1].end, text[r[0].start: r[-1].end]) for r in runs if r]
