@@ -29,6 +29,7 @@ from assistant.grounding.answer_types import (
     AnswerType,
     answer_type,
     counted_phrase,
+    head,
     number_windows,
     place_keys,
 )
@@ -186,7 +187,7 @@ class ShortAnswerer:
         followers = number_windows(text, phrase, _NUMBER)
         for by_stem in (True, False) if across else (True,):  # a translation only where no stem binds
             for at in reversed(range(len(phrase))):
-                if place_keys([phrase[at]]):
+                if place_keys([head(phrase[at])]):
                     continue
                 for number, words in followers:
                     for i, word in enumerate(words):

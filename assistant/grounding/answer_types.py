@@ -70,7 +70,7 @@ _UNTYPED = re.compile(r"\b(?:warum|wieso|weshalb|weswegen|wozu|why|how come|"
                       r"how (?:did|does|do|is|are|was|were|has|have|had|can|could|will|would|should))\b", re.I)
 _NUMBER_RE = re.compile(_NUMBER, re.I)
 # "In welcher Stadt", "Which Venezuelan city", "in what port city": the city nouns are a closed class
-_CITY_NOUN = r"(?:stadt|hauptstadt|hafenstadt|großstadt|city|capital|town)"
+_CITY_NOUN = r"(?:\w*stadt|\w*städten?|city|cities|capitals?|towns?)"
 _CITY_QUESTION = re.compile(rf"\b(?:welche[rnms]?|which|what)\s+(?:[\w\-]+\s+)?{_CITY_NOUN}\b", re.I)
 _DATELINE = re.compile(r"\s*[^\W\d_][\w.]*(?:[ /][^\W\d_][\w.]*){0,3}\s+[–—-]\s")
 _CITY_OWNER = re.compile(rf"\b([\w\-]+)\s+{_CITY_NOUN}\b", re.I)
@@ -304,7 +304,7 @@ def binds(text: str, phrase: Sequence[str], close: Callable[[str, Sequence[str]]
     A place word in ``phrase`` is no noun but says whose: "Russian soldiers" are not counted by
     "11.000 nordkoreanische Soldaten", so a number whose words name another country does not bind
     (unless ``places`` is False: what the evidence says regardless of the question's constraints)."""
-    nouns = [head(n) for n in reversed(phrase) if not place_keys([n])]
+    nouns = [head(n) for n in reversed(phrase) if not place_keys([head(n)])]  # "US-Kunden" counts customers
     after = [head(w.group()) for _, window in number_windows(text, phrase, _NUMBER_RE, places) for w in window]
     for noun in nouns:
         stems = set(tokenize(noun))

@@ -57,16 +57,12 @@ def tag(text: str, lang: str) -> tuple[Tagged, ...]:
 def proper_names(text: str, lang: str, outside: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int, str]]:
     """Runs of proper nouns with only spaces between them ("Sabrina Singh"), as (start, end, text);
     a token inside one of the ``outside`` spans (a place) ends a run and is left out."""
-    runs: list[list[Tagged]] = []
+    runs: list[list[Tagged]] = [[]]
     for token in tag(text, lang):
-        inside = any(a <= token.start < b for a, b in outside)
-        if not token.proper or len(token.text) < 2 or inside:
-            if runs and runs[-1]:
-                runs.append([])
-            continue
-        if runs and runs[-1] and not text[runs[-1][-1].end: token.start].isspace():
+        named = token.proper and len(token.text) >= 2 and not any(a <= token.start < b for a, b in outside)
+        joined = named and runs[-1] and text[runs[-1][-1].end: token.start].isspace()
+        if runs[-1] and not joined:
             runs.append([])
-        if not runs:
-            runs.append([])
-        runs[-1].append(token)
+        if named:
+            runs[-1].append(token)
     return [(r[0].start, r[-1].end, text[r[0].start: r[-1].end]) for r in runs if r]

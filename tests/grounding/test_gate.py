@@ -30,6 +30,8 @@ from assistant.retrieval.store import StoredChunk
     ("Wer warnte Seoul?", "person"),
     ("In welcher Stadt sitzt das Amt?", "city"),
     ("Which Ukrainian city did they take?", "city"),
+    ("In which towns of the region are they stationed?", "city"),
+    ("In welchen Städten wurde gestreikt?", "city"),
     ("Who told reporters about the troops?", "person"),
 ])
 def test_answer_types(question: str, kind: str | None) -> None:
@@ -175,6 +177,9 @@ def test_a_compound_counts_what_its_last_part_names() -> None:
     assert binds(text, ["Küken"], never)
     assert not binds(text, ["Pinguine"], never) and not binds(text, ["Pinguin"], never)
     assert binds("Betroffen sind 135.000 Bank-Kunden.", ["Kunden"], never)
+    # a place before the head says whose: "US-Kunden" are customers, of the US
+    assert binds("Betroffen sind 135.000 US-Kunden.", ["US-Kunden"], never)
+    assert not binds("Betroffen sind 135.000 französische Kunden.", ["US-Kunden"], never)
 
 
 def _ev(text: str, score: float) -> Evidence:
