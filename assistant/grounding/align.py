@@ -89,7 +89,7 @@ def _met(c: Constraint, passage: _Passage, translated: Translated | None = None)
     # different name of the same kind ("Renault" ~ "Peugeot" 0.67) does not reach
     if translated is None or not passage.across:
         return False
-    # a coined word ("ChatGPT", "iPhone", "NHTSA") is the same in every language: it is never translated
+    # a coined word ("iPhone", "WhatsApp", "NHTSA") is the same in every language: it is never translated
     words = [w for w in name_words(c.key) if not any(ch.isupper() or ch.isdigit() for ch in w[1:])]
     return bool(words) and translated(words, passage.capitalised)
 

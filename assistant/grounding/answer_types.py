@@ -108,13 +108,13 @@ class AnswerType:
 
     def names(self, text: str) -> list[str]:
         """The names in ``text`` that are no place the gazetteer knows, nor a role with one ("Republik
-        Korea", "Vertreter Nordkoreas"): the tagger's proper nouns ("Alex Rocco", not "Schauspieler
-        Alex"; "Instagram"), or, in a language it has no model for, runs of capitalised words."""
+        Korea", "Vertreter Nordkoreas"): the tagger's proper nouns ("Tom Berger", not "Schauspieler
+        Tom"; "Spotify"), or, in a language it has no model for, runs of capitalised words."""
         places, lang = _place_spans(text), detect_language(text)
         if not has_model(lang):
             return _overlapping(self.evidence, text, places)
         # a run that is wholly a city's name is a place ("in New York"); one that holds a city's
-        # name among others is not ("Robert Schneider": there are cities called Robert and Reitz)
+        # name among others is not ("Robert Berger": there is a city called Robert)
         return [found for _, _, found in proper_names(text, lang, places) if city(found) is None]
 
     def cities(self, text: str, question: str) -> list[tuple[int, int]]:
@@ -122,7 +122,7 @@ class AnswerType:
         in the country the question binds to its city noun."""
         given = {c.key for _, _, c in city_spans(question, detect_language(question))}
         bound = place_keys(_CITY_OWNER.findall(question))
-        dateline = _DATELINE.match(text)  # "Peking – China baut …": where the report was filed
+        dateline = _DATELINE.match(text)  # "Oslo – Die Regierung …": where the report was filed
         return [(a, b) for a, b, c in city_spans(text, detect_language(text))
                 if c.key not in given and (not bound or c.country in bound) and not (dateline and b <= dateline.end())]
 
@@ -315,8 +315,8 @@ def binds(text: str, phrase: Sequence[str], close: Callable[[str, Sequence[str]]
 
 
 def head(word: str) -> str:
-    """A hyphenated compound's head, its last part: "19 Flamingo-Küken" counts chicks, not flamingos,
-    and "2.900 US-Kunden" customers. A closed compound ("Flamingoküken") stays whole: without a
+    """A hyphenated compound's head, its last part: "12 Pinguin-Küken" counts chicks, not penguins,
+    and "2.900 US-Kunden" customers. A closed compound ("Pinguinküken") stays whole: without a
     decompounder its parts are not known."""
     parts = [p for p in word.split("-") if p]
     return parts[-1] if len(parts) > 1 and len(parts[-1]) >= 3 else word

@@ -1,4 +1,4 @@
-"""Cities, by any Latin spelling GeoNames gives them: "New York", "Wien" and "Vienna", "Charkiw" and "Kharkiv".
+"""Cities, by any Latin spelling GeoNames gives them: "New York", "Wien" and "Vienna", "Lwiw" and "Lviv".
 
 The country gazetteer (``grounding/gazetteer.py``) knows countries, their people and a few capitals;
 a city it does not know looks like a person's name to a tagger ("sagte der Vertreter am Montag in
@@ -19,13 +19,14 @@ from functools import lru_cache
 
 from assistant.grounding.gazetteer import is_time_key, mentions
 from assistant.grounding.tagger import has_model, proper_names
+from assistant.models import release_freed_memory
 from assistant.tokens import STOPWORDS
 
 _LATIN = re.compile(r"[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿ'’.\- ]+")
 MAX_WORDS = 3
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class City:
     key: str  # GeoNames id
     country: str  # ISO 3166 code, as the gazetteer's keys
@@ -47,6 +48,7 @@ def _table() -> dict[str, City]:
             key = name.lower()
             if key not in table or table[key].population < entry.population:
                 table[key] = entry
+    release_freed_memory()  # the parsed JSON (≈ 180 MB) is garbage now: ≈ 75 MB of RSS stay, 15 MB of it names
     return table
 
 
@@ -58,7 +60,7 @@ def city(name: str) -> City | None:
 
 def city_spans(text: str, lang: str) -> list[tuple[int, int, City]]:
     """The cities ``text`` names, as (start, end, city): a run of proper nouns that is wholly a
-    city's name ("New York", not the "Robert" of "Robert Schneider"), or a capital the country
+    city's name ("New York", not the "Robert" of "Robert Berger"), or a capital the country
     gazetteer reads as its country ("Seoul")."""
     places = [(m.start, m.end) for m in mentions(text) if not is_time_key(m.key)]
     runs = [(a, b) for a, b, _ in proper_names(text, lang, places)] if has_model(lang) else []

@@ -111,7 +111,7 @@ def word_found(word: str, passage: Searchable) -> bool:
     word = word.removesuffix("'s").removesuffix("’s")
     if word.lower() in passage.lower:
         return True
-    # a stem that cut more than an inflection's two letters off is no longer the name: "Everest" is not "Ever"
+    # a stem that cut more than an inflection's two letters off is no longer the name: "Budapest" is not "Budap…"
     stems = [s for s in tokenize(word) if not s[0].isdigit()]
     if not stems or all(len(s) >= len(word) - 2 and (s in passage.stems or (len(s) >= 4 and s in passage.lower)
                                                      or compound_in(s, passage.lower))

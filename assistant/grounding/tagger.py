@@ -1,7 +1,7 @@
 """Parts of speech, for what a word's form cannot tell: whether a capitalised German word is a name.
 
-In German every noun is capitalised, so "Renault", "Lufthansa" or "Kursk" look like "Nettogewinn",
-and "Botschafter Sergej Netschajew" looks like an adjective before a name. The Hanover Tagger
+In German every noun is capitalised, so a company, a town or a surname alone ("Porsche", "Aachen")
+looks like "Nettogewinn", and "Botschafter Igor Petrow" like an adjective before a name. The Hanover Tagger
 (HanTa, ``pip install hanta``) ships trained German and English models inside its PyPI package,
 so it runs offline like everything else here, in 1 to 5 ms a sentence. It tags proper nouns
 (German ``NE``, English ``NP0``) from the word and its context.

@@ -1,7 +1,7 @@
 """Currencies and units by their names and symbols in German and English, from CLDR (``babel``).
 
 What a money or measure question asks in, and what an evidence sentence states a value in:
-"Was kostet sie in Euro?" is not answered by "800 Dollar", "How long is the track?" not by
+"Was kostet sie in Euro?" is not answered by "499 Dollar", "How long is the track?" not by
 "187 Stundenkilometer".
 """
 
@@ -55,7 +55,7 @@ def currency_pattern() -> tuple[str, str]:
 
 
 def named_currencies(text: str) -> set[str]:
-    """The ISO codes of the currencies ``text`` names ("in Euro": EUR; "800 Dollar": USD, CAD, …)."""
+    """The ISO codes of the currencies ``text`` names ("in Euro": EUR; "499 Dollar": USD, CAD, …)."""
     words, symbols = currency_pattern()
     names = currency_codes()
     found = re.finditer(rf"(?:[\w]+-)?\b({words})\b|({symbols})", text, re.I)

@@ -76,6 +76,6 @@ def test_judge_rejects_near_misses_without_a_model() -> None:
 
 
 def test_a_name_is_not_found_in_a_word_its_stem_cut_short() -> None:
-    assert not word_found("Everest", Searchable("Der Torwart hielt den Elfer von Ever Banega."))
+    assert not word_found("Forrest", Searchable("Der Torwart hielt den Elfer von Forr Banega."))
     assert word_found("Pentagon", Searchable("Ein Sprecher des Pentagons sagte …"))
     assert word_found("Nordkorea", Searchable("die Führung Nordkoreas"))
