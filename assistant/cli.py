@@ -252,8 +252,9 @@ def eval_command(ctx: click.Context, gold: Path | None, backends: tuple[str, ...
               help="Reusable index folder (default ~/.cache/assistant/evals/germanquad).")
 @click.option("--half", type=click.Choice(["dev", "test", "all"]), default="all", show_default=True,
               help="Queries with even ids (dev), odd ids (test) or all.")
-@click.option("--mode", "modes", multiple=True, type=click.Choice(["dense", "bm25", "hybrid", "full"]),
-              help="Ranking to score; repeat for several (default: all four).")
+@click.option("--mode", "modes", multiple=True, type=click.Choice(["dense", "bm25", "hybrid", "full", "answer"]),
+              help="Ranking to score; repeat for several (default: the first four). 'answer' asks each question "
+                   "through the whole pipeline: its wrong abstentions (every question is answerable).")
 @click.option("--limit", type=click.IntRange(min=1), help="Only N queries, spread over the set.")
 @click.option("--candidates", type=click.IntRange(min=1), help="Chunks per retriever (default: settings).")
 @click.option("--dense-weight", type=click.FloatRange(0, 1), help="Dense fusion weight (default: settings).")

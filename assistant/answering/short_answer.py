@@ -150,14 +150,15 @@ class ShortAnswerer:
         return ShortAnswer(shown[0].upper() + shown[1:], citation, start, end, kind.name)
 
     def _speaker(self, kind: AnswerType, lang: str, evidence: Evidence, citation: int) -> ShortAnswer | None:
-        """Who said it (``speaker``). Across languages only a surname the passage gives in full
-        ("Rudenko" after "Andrey Rudenko"): a role ("der Vertreter Nordkoreas") would need translating."""
+        """Who said it (``speaker``). Across languages only a name, which keeps its form: one the
+        tagger reads as a person's ("Anna Berger", "sagte Berger") or a surname the passage gives
+        in full; a role ("der Vertreter Nordkoreas") would need translating."""
         span = speaker_span(evidence.text)
         if span is None:
             return None
         shown = evidence.text[span[0]: span[1]]
         across = lang != detect_language(evidence.text)
-        if across and (" " in shown or shown not in kind.surnames(evidence.chunk.text)):
+        if across and shown not in kind.surnames(evidence.chunk.text) and shown not in kind.names(evidence.text):
             return None
         return ShortAnswer(shown[0].upper() + shown[1:], citation, span[0], span[1], "speaker")
 
@@ -322,4 +323,7 @@ def _english_date(rest: str) -> str | None:
         return f"{english[months[match.group(1).lower()]]} {match.group(2)}"
     if _YEAR.fullmatch(rest) or re.fullmatch(r"\d{1,2}\.\d{1,2}\.\d{2,4}|\d{4}-\d{2}-\d{2}", rest):
         return rest
+    days = {name.lower(): i for i, name in Locale.parse("de").days["format"]["wide"].items()}
+    if rest.lower() in days:  # "Montag" -> "Monday"
+        return str(Locale.parse("en").days["format"]["wide"][days[rest.lower()]])
     return None

@@ -65,5 +65,10 @@ def test_small_benchmark_through_the_assistant(tmp_path: Path, embedder: Embedde
             assert mode["all"]["success@10"] == 1.0  # six passages: every gold one is in the top ten
         assert results["full"]["all"]["mrr@10"] >= 0.5
         assert "assistant full" in table(results) and "bge-m3 (published)" in table(results)
+        # the whole pipeline: every question is answerable, most are answered from their own passage
+        answered = bench.evaluate(picked[:6], modes=["answer"])["answer"]["all"]
+        assert answered["n"] == 6 and 0.0 <= answered["wrong_abstention"] <= 0.5
+        assert answered["success@1"] >= 0.5
+        assert "wrong abstention" in table({"answer": {"all": answered}})
     finally:
         bench.close()

@@ -24,6 +24,8 @@ from assistant.retrieval.store import StoredChunk
     ("How old is Sabrina Singh?", "age"),
     ("Wann wurde Rudenko geboren?", "birth"),
     ("On what exact date did she speak?", "exact_date"),
+    ("An welchem Wochentag tagte der Rat?", "exact_date"),
+    ("Which weekday was the vote held on?", "exact_date"),
     ("Wie viel Geld zahlt Russland?", "money"),
     ("Wie heißt der Vertreter Nordkoreas?", "name"),
     ("Wann hat Putin gewarnt?", "time"),
@@ -68,7 +70,40 @@ def test_a_measure_is_in_a_unit_of_what_is_measured(question: str, evidence: str
     assert bool(kind.evidence.search(evidence)) is held
 
 
-@pytest.mark.parametrize("question", ["Why are the flamingo chicks pink when they hatch?",
+@pytest.mark.parametrize("evidence,held", [
+    ("Das Kloster entstand im 12. Jahrhundert.", True),
+    ("Die Stadt wurde um 300 v. Chr. gegründet.", True),
+    ("Vor drei Wochen wurde der Vertrag unterschrieben.", True),
+    ("Im Frühjahr beginnt der Bau.", True),
+    ("The treaty was signed in AD 395.", True),
+    ("Der Vertrag wurde von beiden Seiten unterschrieben.", False),
+])
+def test_a_time_is_also_a_century_an_era_year_or_a_stretch_of_weeks(evidence: str, held: bool) -> None:
+    kind = answer_type("Wann wurde der Vertrag unterschrieben?")
+    assert kind is not None and kind.name == "time"
+    assert bool(kind.evidence.search(evidence)) is held
+
+
+@pytest.mark.parametrize("evidence,held", [
+    ("Seine Regierungszeit (1764–1795) gilt als Blütezeit.", True),
+    ("Der Streik dauerte von März 2019 bis Juni 2020.", True),
+    ("Sie trat ihre fünfjährige Amtszeit an.", True),
+    ("It ended a two-week strike.", True),
+    ("Er wurde im Oktober gewählt.", False),
+])
+def test_how_long_is_also_answered_by_a_span_of_years(evidence: str, held: bool) -> None:
+    kind = answer_type("Wie lange dauerte die Amtszeit?")
+    assert kind is not None and kind.name == "measure"
+    assert bool(kind.evidence.search(evidence)) is held
+
+
+def test_a_german_preis_may_be_a_prize() -> None:
+    """"Welchen Preis gewann der Film?" asks for a prize; only "zu welchem Preis" is surely a price."""
+    assert answer_type("Welchen Preis gewann der Film in Cannes?") is None
+    assert getattr(answer_type("Zu welchem Preis wird das Gerät verkauft?"), "name", None) == "money"
+
+
+@pytest.mark.parametrize("question", ["Why was the bridge closed when the storm came?",
                                       "Warum war die Brücke gesperrt, als der Zug kam?",
                                       "How did the minister react when he was asked?"])
 def test_the_first_interrogative_decides_the_kind(question: str) -> None:
