@@ -24,7 +24,7 @@ from itertools import islice
 from assistant.grounding.cities import city, city_spans
 from assistant.grounding.gazetteer import DAYS, MONTHS, is_time_key, mentions
 from assistant.grounding.tagger import has_model, proper_names
-from assistant.grounding.units import currency_pattern, named_currencies, unit_pattern
+from assistant.grounding.units import currency_pattern, named_currencies, unit_forms, unit_pattern
 from assistant.language import detect_language
 from assistant.retrieval.retrieve import Evidence
 from assistant.tokens import STOPWORDS, tokenize
@@ -319,6 +319,8 @@ def binds(text: str, phrase: Sequence[str], close: Callable[[str, Sequence[str]]
     A place word in ``phrase`` is no noun but says whose: "Russian soldiers" are not counted by
     "11.000 nordkoreanische Soldaten", so a number whose words name another country does not bind
     (unless ``places`` is False: what the evidence says regardless of the question's constraints)."""
+    if in_units(text, phrase):
+        return True
     nouns = [head(n) for n in reversed(phrase) if not place_keys([head(n)])]  # "US-Kunden" counts customers
     after = [head(w.group()) for _, window in number_windows(text, phrase, _NUMBER_RE, places) for w in window]
     for noun in nouns:
@@ -327,6 +329,12 @@ def binds(text: str, phrase: Sequence[str], close: Callable[[str, Sequence[str]]
             return True
     candidates = [w for w in dict.fromkeys(after) if len(w) >= 3 and w.lower() not in STOPWORDS]
     return bool(candidates) and any(close(noun, candidates) for noun in nouns)
+
+
+def in_units(text: str, phrase: Sequence[str]) -> bool:
+    """Whether a number in ``text`` is in the unit ``phrase`` counts, by any name or symbol ("10 %")."""
+    forms = "|".join(sorted({re.escape(f) for word in phrase for f in unit_forms(word)}, key=len, reverse=True))
+    return bool(forms) and re.search(rf"{_NUMBER}\s*(?:{forms})(?!\w)", text, re.I) is not None
 
 
 def head(word: str) -> str:

@@ -18,7 +18,8 @@ import re
 from dataclasses import dataclass
 
 from assistant.grounding.gazetteer import is_time_key, mentions
-from assistant.grounding.tagger import has_model, proper_names
+from assistant.grounding.tagger import has_model, proper_names, tag
+from assistant.language import detect_language
 from assistant.tokens import STOPWORDS
 
 _YEAR = re.compile(r"(?<![\d.,])(19\d\d|20\d\d)(?![\d.,]\d)")
@@ -39,13 +40,23 @@ def years(text: str) -> list[str]:
     out = []
     for match in _YEAR.finditer(text):
         after = re.match(r"\s+([^\W\d_][\w\-]*)", text[match.end():])
-        counted = after is not None and after.group(1).lower() not in STOPWORDS
+        counted = (after is not None and after.group(1).lower() not in STOPWORDS
+                   and _counts(text[max(0, match.start() - 30): match.end() + after.end()], after.group(1)))
         before = text[: match.start()]
         tail = before[-12:].rstrip()
         month_before = any(m.end == len(tail) and is_time_key(m.key) for m in mentions(tail))
         if not counted or _TIME_BEFORE.search(before) or month_before:
             out.append(match.group(1))
     return list(dict.fromkeys(out))
+
+
+def _counts(snippet: str, word: str) -> bool:
+    """Whether ``word``, after a number in ``snippet``, is what the number counts: a noun, a name or
+    an adjective ("2000 Soldaten", "1500 nordkoreanische"), not a verb ("Die Volkszählung 2011
+    ergab …"). The tagger reads it in context; without a model for the language, any word counts."""
+    lang = detect_language(snippet)
+    tagged = [t for t in tag(snippet, lang) if t.text == word] if has_model(lang) else []
+    return not tagged or tagged[-1].pos.startswith(("NN", "NE", "NP", "ADJ", "AJ"))
 
 
 @dataclass(frozen=True)

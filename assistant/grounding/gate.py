@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from assistant.grounding.answer_types import answer_type, binds, counted_phrase
+from assistant.grounding.answer_types import answer_type, binds, counted_phrase, in_units
 from assistant.grounding.coverage import TermCoverage
 from assistant.retrieval.retrieve import Evidence
 
@@ -69,7 +69,7 @@ class AnswerGate:
         if not found and kind is not None and kind.required:
             return GateDecision(False, f"asks for {kind.name}; the evidence has none", **signals)
         counted = counted_phrase(question) if kind is not None and kind.name == "count" else []
-        if counted and (all(n in missing for n in counted) or (
+        if counted and not in_units(chosen[0].text, counted) and (all(n in missing for n in counted) or (
                 self.close is not None and not binds(chosen[0].text, counted, self.close, places))):
             # a number about something else is no answer to "how many howitzers"
             return GateDecision(False, f"asks how many {' '.join(counted)}; the evidence counts none", **signals)

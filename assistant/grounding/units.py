@@ -70,15 +70,32 @@ def unit_pattern(kinds: tuple[str, ...] = UNIT_KINDS) -> str:
     """Names and symbols of units of time, length, mass, speed, temperature, area, volume and shares
     (or of ``kinds`` of them), in German and English, singular and plural, from CLDR's unit patterns
     (``babel.units``)."""
-    names = set()
-    for locale in ("de", "en"):
+    names = {written for unit, forms in _unit_names().items() if unit.split("-")[0] in kinds
+             for written in forms if len(written) > 1 or written == "%"}
+    return "|".join(sorted(map(re.escape, names), key=len, reverse=True))
+
+
+def unit_forms(word: str) -> frozenset[str]:
+    """Every name and symbol, lowercased, of the units ``word`` names: "Prozent" is "%" and
+    "percent", "Kilometer" "km"; nothing for a word that names no unit."""
+    lower = word.lower()
+    return frozenset(f.lower() for forms in _unit_names().values() if lower in {f.lower() for f in forms}
+                     for f in forms)
+
+
+@cache
+def _unit_names() -> dict[str, frozenset[str]]:
+    """Each CLDR unit of ``UNIT_KINDS`` and how it is written after a number, in German and English,
+    singular and plural, long and short ("kilometres" from British English)."""
+    out: dict[str, set[str]] = {}
+    for locale in ("de", "en", "en_GB"):
         for unit in Locale.parse(locale).unit_display_names:
-            if unit.split("-")[0] not in kinds:
+            if unit.split("-")[0] not in UNIT_KINDS:
                 continue
             for count in (1, 2):
                 for length in ("long", "short"):
                     formatted = format_unit(count, unit, length=length, locale=locale)
                     written = re.sub(r"^[\d.,\s\u00a0\u202f]+", "", formatted)
-                    if written and not re.search(r"[\d\[]", written) and (len(written) > 1 or written == "%"):
-                        names.add(written)
-    return "|".join(sorted(map(re.escape, names), key=len, reverse=True))
+                    if written and not re.search(r"[\d\[]", written):
+                        out.setdefault(unit, set()).add(written)
+    return {unit: frozenset(forms) for unit, forms in out.items()}

@@ -7,7 +7,7 @@ import pytest
 
 from assistant import Assistant
 from assistant.grounding.align import ConstraintAligner
-from assistant.grounding.constraints import question_constraints
+from assistant.grounding.constraints import question_constraints, years
 from assistant.ingest.chunking import split_sentences
 from assistant.retrieval.retrieve import Evidence
 from assistant.retrieval.store import StoredChunk, StoredSentence
@@ -75,6 +75,16 @@ def test_a_role_given_to_another_country_is_not_the_one_asked(question: str, lan
 def test_the_attribution_next_to_the_sentence_counts() -> None:
     text = "Etwa 11.000 Soldaten sind in Kursk. Das sagte die Sprecherin Sabrina Singh am Montag."
     assert align("Wie viele Soldaten sind laut Sabrina Singh in Kursk?", "de", sentence=0, text=text).ok
+
+
+@pytest.mark.parametrize("text,found", [
+    ("Die Volkszählung 2011 ergab, dass knapp 1,7 Millionen Ausländer im Land lebten.", ["2011"]),
+    ("Insgesamt 2000 Soldaten wurden verlegt.", []),
+    ("Etwa 1500 nordkoreanische Soldaten sind dort.", []),
+    ("The census of 2011 found that the town had grown.", ["2011"]),
+])
+def test_a_number_before_a_verb_is_a_year_before_a_noun_a_count(text: str, found: list[str]) -> None:
+    assert years(text) == found
 
 
 def test_the_articles_year_stands_for_this_year() -> None:

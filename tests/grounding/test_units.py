@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.grounding.units import named_currencies, unit_pattern
+from assistant.grounding.units import named_currencies, unit_forms, unit_pattern
 
 
 def test_currencies_by_word_code_and_symbol() -> None:
@@ -19,3 +19,9 @@ def test_units_of_a_kind() -> None:
     lengths = re.compile(rf"\b(?:{unit_pattern(('length',))})\b", re.I)
     assert lengths.search("12 Kilometer") and lengths.search("3 miles")
     assert not lengths.search("4 Stunden")
+
+
+def test_a_unit_by_each_of_its_names() -> None:
+    assert {"%", "prozent", "percent"} <= unit_forms("Prozent")
+    assert "km" in unit_forms("Kilometer") and "g" in unit_forms("Gramm")
+    assert unit_forms("Soldaten") == frozenset()
