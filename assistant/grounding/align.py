@@ -69,10 +69,10 @@ def window(evidence: Evidence) -> str:
 class _Passage:
     """A window's mentions, years, searchable words and language, computed once for all constraints."""
 
-    def __init__(self, text: str, date: str, across: bool) -> None:
-        self.date, self.across = date, across
+    def __init__(self, text: str, date: str, lang: str, question_lang: str) -> None:
+        self.date, self.across = date, lang != question_lang
         self.keys = {m.key for m in mentions(text)}
-        self.years = years(text)
+        self.years = years(text, lang)
         self.searchable = Searchable(text)
         self.capitalised = sorted({w for w in re.findall(r"[^\W\d_][\w\-]{3,}", text) if w[0].isupper()})
 
@@ -151,7 +151,7 @@ class ConstraintAligner:
         return [c for c in self.constraints if not met(c)]
 
     def _passage(self, text: str, date: str) -> _Passage:
-        return _Passage(text, date, detect_language(text) != self.lang)
+        return _Passage(text, date, detect_language(text), self.lang)
 
     def _swapped_binding(self, c: Constraint, text: str) -> str:
         """Another place bound to the noun the question binds this one to, while this one is bound to

@@ -35,13 +35,17 @@ _INFLECTED_ADJECTIVE = re.compile(r"(ischen|ische|ischer|isches|lichen|liche|lic
                                   r"sten|ste|ster|ten|te|ter)$")
 
 
-def years(text: str) -> list[str]:
-    """Years named in the text, not counts that happen to look like one."""
+def years(text: str, lang: str | None = None) -> list[str]:
+    """Years named in the text (written in ``lang``, detected when not given), not counts that
+    happen to look like one."""
     out = []
     for match in _YEAR.finditer(text):
         after = re.match(r"\s+([^\W\d_][\w\-]*)", text[match.end():])
-        counted = (after is not None and after.group(1).lower() not in STOPWORDS
-                   and _counts(text[max(0, match.start() - 30): match.end() + after.end()], after.group(1)))
+        counted = after is not None and after.group(1).lower() not in STOPWORDS
+        if counted and after is not None:
+            # the language of the whole text, once: a 30-character snippet is too short to detect it
+            lang = lang or detect_language(text)
+            counted = _counts(text[max(0, match.start() - 30): match.end() + after.end()], after.group(1), lang)
         before = text[: match.start()]
         tail = before[-12:].rstrip()
         month_before = any(m.end == len(tail) and is_time_key(m.key) for m in mentions(tail))
@@ -50,11 +54,10 @@ def years(text: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _counts(snippet: str, word: str) -> bool:
+def _counts(snippet: str, word: str, lang: str) -> bool:
     """Whether ``word``, after a number in ``snippet``, is what the number counts: a noun, a name or
     an adjective ("2000 Soldaten", "1500 nordkoreanische"), not a verb ("Die Volkszählung 2011
     ergab …"). The tagger reads it in context; without a model for the language, any word counts."""
-    lang = detect_language(snippet)
     tagged = [t for t in tag(snippet, lang) if t.text == word] if has_model(lang) else []
     return not tagged or tagged[-1].pos.startswith(("NN", "NE", "NP", "ADJ", "AJ"))
 
@@ -145,7 +148,7 @@ def question_constraints(question: str, lang: str) -> list[Constraint]:
     out: list[Constraint] = []
     for m in mentions(question):
         out.append(Constraint("date" if is_time_key(m.key) else "place", m.key, m.text))
-    out += [Constraint("year", y, y) for y in years(question)]
+    out += [Constraint("year", y, y) for y in years(question, lang)]
     out += [Constraint("name", n, n) for n in names(question, lang)]
     seen: set[tuple[str, str]] = set()
     unique = []

@@ -75,6 +75,7 @@ def unit_pattern(kinds: tuple[str, ...] = UNIT_KINDS) -> str:
     return "|".join(sorted(map(re.escape, names), key=len, reverse=True))
 
 
+@lru_cache(maxsize=4096)
 def unit_forms(word: str) -> frozenset[str]:
     """Every name and symbol, lowercased, of the units ``word`` names: "Prozent" is "%" and
     "percent", "Kilometer" "km"; nothing for a word that names no unit."""
