@@ -200,13 +200,14 @@ def models() -> None:
 def models_fetch(ctx: click.Context, llm: bool, force: bool) -> None:
     """Download, join and verify the models into ASSISTANT_MODELS_DIR; export the ONNX graph."""
     from assistant.models import fetch_embedding, fetch_gguf
+    from assistant.retrieval.encoders import resolve_runtime
     from assistant.retrieval.onnx_export import fetch_onnx
 
     logging.getLogger("assistant.models").setLevel(logging.INFO)
     settings = _settings(ctx.find_root())
     models_dir = settings.models_dir
     results = [fetch_embedding(models_dir, force)]
-    if settings.embed_runtime == "onnx":
+    if resolve_runtime(settings.embed_runtime, settings.embed_dtype) == "onnx":
         results.append(fetch_onnx(models_dir, settings.embed_model, settings.max_seq_length, force))
     if llm:
         results.append(fetch_gguf(models_dir, force))

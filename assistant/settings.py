@@ -30,9 +30,11 @@ class Settings(BaseSettings):
     embed_batch_size: int = 16
     # texts are padded to a multiple of this many tokens, so a vector never depends on its batch (retrieval/embed.py)
     embed_pad_multiple: int = 32
-    # what runs the transformer: "onnx" (ONNX Runtime, fp32; built by `assistant models fetch`) or "torch";
-    # an index records it, and answering from an index another runtime built is an error (retrieval/encoders.py)
-    embed_runtime: Literal["onnx", "torch"] = "onnx"
+    # what runs the transformer: "onnx" (ONNX Runtime, fp32; built by `assistant models fetch`), "torch", or
+    # "auto" (torch where the CPU has native bf16, else onnx: faster there, but the index then depends on the
+    # machine); an index records it, and answering from an index another runtime built is an error
+    # (retrieval/encoders.py)
+    embed_runtime: Literal["onnx", "torch", "auto"] = "onnx"
     # torch only; "auto": bfloat16 where the CPU has native bf16, else float32 (models.embed_dtype)
     embed_dtype: Literal["auto", "bfloat16", "float32"] = "auto"
     max_seq_length: int = 512

@@ -34,7 +34,7 @@ from pydantic import PrivateAttr
 
 from assistant.ingest.chunking import Chunk
 from assistant.models import embed_dtype, load_sentence_transformer, release_freed_memory
-from assistant.retrieval.encoders import OnnxTokens, Runtime, TokenEncoder, TorchTokens
+from assistant.retrieval.encoders import OnnxTokens, Runtime, TokenEncoder, TorchTokens, resolve_runtime
 from assistant.settings import Settings
 
 SentenceMode = Literal["late", "separate"]
@@ -57,7 +57,7 @@ class Embedder(BaseEmbedding):
                  batch_size: int = 16, sentence_mode: SentenceMode = "late", pad_multiple: int = 32,
                  dtype: str = "auto", runtime: Runtime = "torch", **kwargs: Any) -> None:
         super().__init__(model_name=model_name, embed_batch_size=batch_size, **kwargs)
-        if runtime == "onnx":
+        if resolve_runtime(runtime, dtype) == "onnx":
             import torch
 
             from assistant.retrieval.onnx_export import resolve_onnx

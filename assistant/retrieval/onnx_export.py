@@ -5,10 +5,10 @@ committed: it is exported here, once, from the verified safetensors, checked aga
 on a probe text, checksummed and cached beside the model (``<models_dir>/<name>-onnx/``).
 A killed export leaves nothing behind: it is written to a temporary folder and renamed.
 
-Why our own wrapper instead of ``optimum``'s exporter: transformers 5 builds Gemma 3's
-bidirectional attention masks with ``torch.vmap``, which the ONNX tracer cannot follow
-("unordered_map::at"). The wrapper builds the same masks with plain tensor ops and hands them
-to the model ready-made, so the graph needs no optimum and no onnxscript, only ``onnx``.
+Why our own wrapper (``encoders.traceable``) instead of ``optimum``'s exporter: transformers 5
+builds Gemma 3's bidirectional attention masks with ``torch.vmap``, which the ONNX tracer cannot
+follow ("unordered_map::at"). The wrapper builds the same masks with plain tensor ops and hands
+them to the model ready-made, so the graph needs no optimum and no onnxscript, only ``onnx``.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from assistant.models import (
     resolve_embedding,
     sha256_file,
 )
-from assistant.retrieval.encoders import read_export_info
+from assistant.retrieval.encoders import read_export_info, traceable
 
 OPSET = 17
 GRAPH = "model.onnx"
@@ -64,31 +64,6 @@ def is_current(folder: Path, source: Path) -> bool:
     if not info or info.get("source_sha256") != _source_digest(source):
         return False
     return _digests(folder) == info.get("sha256")
-
-
-def _wrap(model: Any) -> Any:
-    """The transformer with its masks built from plain tensor ops (see the module doc)."""
-    import torch
-
-    class Wrapped(torch.nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.model = model
-            self.bidirectional = bool(getattr(model.config, "use_bidirectional_attention", False))
-            self.window = getattr(model.config, "sliding_window", None)
-
-        def forward(self, input_ids: Any, attention_mask: Any) -> Any:
-            if not self.bidirectional:
-                return self.model(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-            n = input_ids.shape[1]
-            keep = attention_mask.bool()[:, None, None, :].expand(-1, 1, n, -1)
-            masks = {"full_attention": keep, "sliding_attention": keep}
-            if self.window:
-                pos = torch.arange(n)
-                masks["sliding_attention"] = keep & ((pos[:, None] - pos[None, :]).abs() < self.window)
-            return self.model(input_ids=input_ids, attention_mask=masks).last_hidden_state
-
-    return Wrapped().eval()
 
 
 def onnx_dir(models_dir: Path, model_name: str) -> Path:
@@ -128,7 +103,7 @@ def export_onnx(source: Path, target: Path, max_seq_length: int, models_dir: Pat
                                 "(or set ASSISTANT_EMBED_RUNTIME=torch)") from err
     started = time.time()
     model = load_sentence_transformer(str(source), models_dir, max_seq_length, "float32")
-    wrapped = _wrap(model[0].auto_model)
+    wrapped = traceable(model[0].auto_model)
     probe = model.tokenizer([PROBE, PROBE[:30]], padding=True, return_tensors="pt")
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent) as tmp:

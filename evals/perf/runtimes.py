@@ -4,11 +4,17 @@
 
 Each runtime runs in its own process, so its RSS is its own:
 
-- ``torch-float32``: PyTorch eager (``torch.inference_mode``), what the CPU runs without native bf16;
+- ``torch-float32``: PyTorch (a frozen trace, ``retrieval/encoders.TorchTokens``), what the CPU runs
+  without native bf16;
 - ``torch-bfloat16``: only where the CPU has native bf16 (emulated, it is ~5x slower than fp32);
+  what ``ASSISTANT_EMBED_RUNTIME=auto`` runs there;
 - ``onnx-fp32``: ONNX Runtime on the graph ``assistant models fetch`` exports (the default);
 - ``openvino-fp32``: OpenVINO on the same graph, when ``openvino`` is installed (``pip install openvino``);
-- ``onnx-int8``: ONNX Runtime on a dynamically int8-quantised copy of the graph (per-channel MatMul weights).
+- ``openvino-bf16``: the same in bf16, only where the CPU has native bf16;
+- ``onnx-int8``: ONNX Runtime on a dynamically int8-quantised copy of the graph (per-channel MatMul weights);
+- ``onnx-int8-block``: ONNX Runtime's ``MatMulNBits`` (8-bit weights in blocks of 128, activations
+  quantised per block at run time, ``accuracy_level=4``), when ``onnx-ir`` is installed
+  (``pip install onnx-ir``): per-block scales keep Gemma's activation outliers that per-tensor ones lose.
 
 For each: model load, query embedding p50 over real questions (one at a time, as a user asks),
 ingest-style embedding of 10kGNAD chunks (headline prompt, late-chunked sentence vectors), RSS,
@@ -33,18 +39,18 @@ import numpy as np
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-RUNTIMES = ("torch-float32", "torch-bfloat16", "onnx-fp32", "openvino-fp32", "onnx-int8")
+RUNTIMES = ("torch-float32", "torch-bfloat16", "onnx-fp32", "openvino-fp32", "openvino-bf16", "onnx-int8",
+            "onnx-int8-block")
 
 
 class OpenVinoTokens:
     """The exported graph compiled by OpenVINO for the CPU (measured here, not shipped: no faster)."""
 
-    name = "openvino-fp32"
-
-    def __init__(self, graph: Path, threads: int) -> None:
+    def __init__(self, graph: Path, threads: int, precision: str = "f32") -> None:
         import openvino as ov
 
-        compiled = ov.Core().compile_model(str(graph), "CPU", {"INFERENCE_PRECISION_HINT": "f32",
+        self.name = f"openvino-{precision.replace('f32', 'fp32')}"
+        compiled = ov.Core().compile_model(str(graph), "CPU", {"INFERENCE_PRECISION_HINT": precision,
                                                                "INFERENCE_NUM_THREADS": threads,
                                                                "PERFORMANCE_HINT": "LATENCY"})
         self._request = compiled.create_infer_request()
@@ -68,6 +74,20 @@ def _int8_graph(graph: Path, work: Path) -> Path:
     return target
 
 
+def _int8_block_graph(graph: Path, work: Path) -> Path:
+    import onnx
+    from onnxruntime.quantization.matmul_nbits_quantizer import MatMulNBitsQuantizer  # needs onnx-ir
+
+    target = work / "int8-block" / "model.onnx"
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        quantizer = MatMulNBitsQuantizer(onnx.load(str(graph)), bits=8, block_size=128, is_symmetric=True,
+                                         accuracy_level=4)
+        quantizer.process()
+        quantizer.model.save_model_to_file(str(target), use_external_data_format=True)
+    return target
+
+
 def _embedder(runtime: str, work: Path) -> Any:
     import torch
 
@@ -86,13 +106,21 @@ def _embedder(runtime: str, work: Path) -> Any:
                         pad_multiple=s.embed_pad_multiple, dtype=dtype, runtime="torch")
     embedder = Embedder.from_settings(s.model_copy(update={"embed_runtime": "onnx"}))
     graph = resolve_onnx(s.models_dir, s.embed_model)
-    if runtime == "openvino-fp32":
+    if runtime.startswith("openvino"):
+        if runtime == "openvino-bf16" and embed_dtype("auto") != "bfloat16":
+            return None  # OpenVINO would compute it in fp32 on a CPU without native bf16
         try:
-            embedder._tokens = OpenVinoTokens(graph, torch.get_num_threads())
+            embedder._tokens = OpenVinoTokens(graph, torch.get_num_threads(), runtime.removeprefix("openvino-")
+                                              .replace("fp32", "f32"))
         except ImportError:
             return None
     elif runtime == "onnx-int8":
         embedder._tokens = OnnxTokens(_int8_graph(graph, work), torch.get_num_threads())
+    elif runtime == "onnx-int8-block":
+        try:
+            embedder._tokens = OnnxTokens(_int8_block_graph(graph, work), torch.get_num_threads())
+        except ImportError:
+            return None
     return embedder
 
 

@@ -1,4 +1,5 @@
-"""The two encoder runtimes: ONNX Runtime (default) gives PyTorch's fp32 vectors, and says so in its signature."""
+"""The encoder runtimes: ONNX Runtime (default) gives PyTorch's fp32 vectors and says so in its signature; PyTorch runs
+a frozen trace; ``auto`` takes PyTorch only where the CPU computes bf16."""
 
 from __future__ import annotations
 
@@ -53,3 +54,30 @@ def test_a_missing_graph_names_the_command_that_builds_it(tmp_path: Path) -> Non
     (empty / "embeddinggemma-300m").symlink_to(models / "embeddinggemma-300m")
     with pytest.raises(ModelMissingError, match=r"assistant models fetch.*ASSISTANT_EMBED_RUNTIME=torch"):
         Embedder.from_settings(Settings(models_dir=empty))
+
+
+def test_the_torch_runtime_runs_a_frozen_trace_that_gives_eager_states(torch_embedder: Embedder) -> None:
+    import torch
+
+    tokens = torch_embedder._tokens
+    assert getattr(tokens, "_graph", None) is not None  # EmbeddingGemma is traceable
+    batch = torch_embedder._tokenize(["Kursk", "Wie viele Soldaten sind laut Pentagon in Kursk angekommen?"])
+    traced = tokens(batch["input_ids"], batch["attention_mask"])
+    with torch.inference_mode():
+        eager = tokens._transformer(dict(batch))["token_embeddings"]
+    real = batch["attention_mask"].bool()
+    assert torch.equal(traced[real], eager[real])
+
+
+@pytest.mark.parametrize(("runtime", "dtype", "native_bf16", "expected"), [
+    ("onnx", "auto", True, "onnx"), ("torch", "auto", False, "torch"),
+    ("auto", "auto", True, "torch"), ("auto", "auto", False, "onnx"), ("auto", "float32", True, "onnx")])
+def test_auto_takes_torch_only_where_the_cpu_computes_bf16(monkeypatch: pytest.MonkeyPatch, runtime: str,
+                                                           dtype: str, native_bf16: bool, expected: str) -> None:
+    import torch
+
+    from assistant.retrieval.encoders import resolve_runtime
+
+    # the CPU's answer is the one input a test machine cannot choose
+    monkeypatch.setattr(torch.ops.mkldnn, "_is_mkldnn_bf16_supported", lambda: native_bf16)
+    assert resolve_runtime(runtime, dtype) == expected  # type: ignore[arg-type]
