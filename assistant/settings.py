@@ -28,8 +28,9 @@ class Settings(BaseSettings):
     # embedding: the packaged EmbeddingGemma by name, or any sentence-transformers path/name
     embed_model: str = "embeddinggemma-300m"
     embed_batch_size: int = 16
-    # texts are padded to a multiple of this many tokens, so a vector never depends on its batch (retrieval/embed.py)
-    embed_pad_multiple: int = 32
+    # texts are padded to a multiple of this many tokens, so a vector never depends on its batch (retrieval/embed.py);
+    # small, because the answer path embeds single words (~10 tokens): 32 made it 243 ms, 8 177 ms (docs/EVALS.md)
+    embed_pad_multiple: int = 8
     # what runs the transformer: "onnx" (ONNX Runtime, fp32; built by `assistant models fetch`), "torch", or
     # "auto" (torch where the CPU has native bf16, else onnx: faster there, but the index then depends on the
     # machine); an index records it, and answering from an index another runtime built is an error

@@ -54,7 +54,7 @@ class Embedder(BaseEmbedding):
     _word_prompt: str = PrivateAttr()
 
     def __init__(self, model_name: str, models_dir: Path, max_seq_length: int = 512,
-                 batch_size: int = 16, sentence_mode: SentenceMode = "late", pad_multiple: int = 32,
+                 batch_size: int = 16, sentence_mode: SentenceMode = "late", pad_multiple: int = 8,
                  dtype: str = "auto", runtime: Runtime = "torch", **kwargs: Any) -> None:
         super().__init__(model_name=model_name, embed_batch_size=batch_size, **kwargs)
         if resolve_runtime(runtime, dtype) == "onnx":
