@@ -21,7 +21,7 @@ from assistant.grounding.answer_types import answer_type, covering_first, typed_
 from assistant.grounding.cities import city
 from assistant.grounding.constraints import question_constraints
 from assistant.grounding.coverage import TermCoverage
-from assistant.grounding.elaboration import elaborated_first, holds_answer
+from assistant.grounding.elaboration import elaborated_first, holds_answer, spanned_first
 from assistant.grounding.gate import AnswerGate, GateDecision
 from assistant.grounding.parts import question_parts
 from assistant.grounding.tagger import tag
@@ -241,21 +241,35 @@ class Assistant:
                 alignments: dict[int, Alignment], own: Callable[[Evidence], int] = lambda e: 0) -> list[Evidence]:
         """The sentences to cite among those ``alignments`` holds that do not conflict with the question,
         the one that answers first: it holds the asked-for kind (``typed_first``), or follows the lede
-        that announces it (``elaborated_first``), or covers most of the question (``covering_first``)."""
+        that announces it (``elaborated_first``), or covers most of the question (``covering_first``),
+        unless another gives the short answer that one does not (``spanned_first``)."""
         s, coverage, translation = self.settings, self.term_coverage, self._translation
         usable = [e for e in evidence if id(e) in alignments and not alignments[id(e)].excludes]
-        chosen = typed_first(question, select_evidence(usable, s.max_citations, CITATION_MARGIN), usable,
-                             s.type_margin, translation, lambda e: alignments[id(e)].ok, own=own)
-        shorts = ShortAnswerer(translation)
 
         def fits(e: Evidence) -> bool:
-            return (alignments[id(e)] if id(e) in alignments else aligner.run(e)).ok
+            """Meets the constraints; a year or date also with the best sentence of its article: "Wien
+            – Der Nationalrat … hat dabei 123 Gesetze beschlossen" is the Austrian count, and the year
+            asked for stands two sentences on ("Das geht aus der Bilanz der Tagung 2014/15 hervor").
+            A place or name is bound to what the sentence says: "9,8 Milliarden Menschen" are the
+            world's, whatever country the next sentence names."""
+            alignment = alignments[id(e)] if id(e) in alignments else aligner.run(e)
+            if alignment.ok or alignment.status != "missing":
+                return alignment.ok
+            lede = next((x for x in usable if x.chunk.doc_id == e.chunk.doc_id), e)
+            return (lede is not e and aligner.met_together([e], frozenset({"place", "name"}))
+                    and aligner.met_together([e, lede]))
+
+        chosen = typed_first(question, select_evidence(usable, s.max_citations, CITATION_MARGIN), usable,
+                             s.type_margin, translation, fits, own=own)
+        shorts = ShortAnswerer(translation)
 
         holds = holds_answer(question, translation, fits, lambda e: shorts.run(question, lang, e) is not None)
         chosen = elaborated_first(chosen, evidence, s.follow_window, holds)
         chosen = covering_first(question, chosen, lambda text: coverage.run(question, [text]).coverage,
                                 s.cover_margin)
         kind = answer_type(question)
+        if kind is None:  # a which-question: no kind put its answer first (``typed_first``)
+            chosen = spanned_first(chosen, lambda e: fits(e) and shorts.run(question, lang, e) is not None)
         if kind is not None and kind.name == "person" and asks_for_speaker(question):
             chosen = attributed_first(chosen, evidence)  # a quotation's speaker named a sentence away
         return chosen

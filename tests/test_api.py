@@ -149,3 +149,34 @@ def test_near_miss_says_what_the_articles_say_instead(default_assistant: Assista
 def test_no_near_miss_when_nothing_is_on_point(default_assistant: Assistant) -> None:
     answer = default_assistant.ask("Wer wurde 2014 Fußball-Weltmeister in Brasilien?")
     assert answer.abstained and answer.nearest is None
+
+
+def test_two_interrogatives_before_one_clause_are_each_answered(default_assistant: Assistant) -> None:
+    answer = default_assistant.ask("On which weekday and in which city did North Korea's representative reject "
+                                   "South Korea's accusations?")
+    assert answer.text.startswith("Monday [1]. New York [1].\n\n"), answer.text
+
+
+PARLIAMENT = ("Parlament beschloss 123 Gesetze\n\n"
+              "Wien – Der Nationalrat ist im abgelaufenen Parlamentsjahr zu 48 Sitzungen zusammengetreten und hat "
+              "dabei 123 Gesetze beschlossen. Dazu kommen 32 genehmigte Staatsverträge. Es gab zudem 138 "
+              "Ausschusssitzungen. Das geht aus der Bilanz der Tagung 2014/15 hervor.\n")
+FORECAST = ("Bevölkerung wächst\n\n"
+            "Washington – Die Weltbevölkerung soll bis 2050 um etwa 2,5 Milliarden auf 9,8 Milliarden Menschen "
+            "wachsen. So eine Vorhersage des Population Reference Bureau. Durch das Wachstum sollen sich 2050 auch "
+            "Äthiopien und Kongo unter den bevölkerungsreichsten Staaten wiederfinden.\n")
+
+
+def test_a_year_may_stand_beside_the_count_a_country_may_not(make_assistant, tmp_path) -> None:
+    """The year asked for may stand a sentence or two from the count ("Bilanz der Tagung 2014/15"),
+    and "Wien" places the report in Austria; a country named beside a count of the world's people
+    does not make it that country's."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "parlament.txt").write_text(PARLIAMENT, encoding="utf-8")
+    (corpus / "prognose.txt").write_text(FORECAST, encoding="utf-8")
+    assistant = make_assistant(corpus_dir=corpus)
+    assistant.ingest()
+    answer = assistant.ask("Wie viele Gesetze hat der österreichische Nationalrat in der Tagung 2014/15 beschlossen?")
+    assert answer.text.startswith("123 Gesetze [1]."), answer.text
+    assert assistant.ask("Wie viele Einwohner wird Äthiopien im Jahr 2050 haben?").abstained

@@ -22,7 +22,7 @@ from babel import Locale
 from babel.numbers import NumberFormatError, format_decimal, get_currency_name, parse_decimal
 from babel.units import format_unit
 
-from assistant.answering.named import asked_noun, named_span
+from assistant.answering.named import asked_noun, asked_preposition, named_span, noun_phrase, prepositional_name
 from assistant.answering.speaker import asks_for_speaker, speaker_span
 from assistant.grounding.answer_types import (
     _NUMBER_WORDS,
@@ -171,10 +171,16 @@ class ShortAnswerer:
         def same(noun: str, word: str) -> bool:
             return self._same(noun, word, True) or (across and self._same(noun, word, False))
 
-        span = named_span(evidence.text, asked, question, same)
+        text, text_lang = evidence.text, detect_language(evidence.text)
+        span = named_span(text, asked, question, same)
+        if span is None and (preposition := asked_preposition(question)) is not None:
+            span = prepositional_name(text, text_lang, preposition, question)
+        if span is None and not across:
+            span = noun_phrase(text, text_lang, asked[0], question, lambda noun, word: self._same(noun, word, True))
         if span is None:
             return None
-        return ShortAnswer(evidence.text[span[0]: span[1]], citation, span[0], span[1], "named")
+        shown = text[span[0]: span[1]]
+        return ShortAnswer(shown[0].upper() + shown[1:], citation, span[0], span[1], "named")
 
     # --- finding the span ------------------------------------------------------------------
     def _count_span(self, question: str, text: str, across: bool) -> tuple[int, int, list[str]] | None:

@@ -1,7 +1,8 @@
 """Does the cited evidence answer about the same places, dates and names as the question? By identity.
 
 Each constraint of the question (``grounding/constraints.py``) must be met by the evidence an answer
-cites: a place by its gazetteer key, so "North Korean" finds "nordkoreanische"; a year as
+cites: a place by its gazetteer key, so "North Korean" finds "nordkoreanische", or by a city of
+that country ("Wien –" for "österreichische"); a quotation's words all together; a year as
 written or as the article's year; a name by its form, inflection or other-language spelling
 ("Kharkiv" = "Charkiw"). It is looked for in the cited sentence, the sentences next to it
 (where the attribution often stands: "…, sagte Singh."), the article's title and the chunk.
@@ -17,8 +18,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
-from assistant.grounding.claim_checks import Searchable, name_found, name_words
+from assistant.grounding.cities import city_spans
+from assistant.grounding.claim_checks import Searchable, name_found, name_words, word_found
 from assistant.grounding.constraints import Constraint, names, years
 from assistant.grounding.gazetteer import bound_nouns, is_time_key, mentions
 from assistant.language import detect_language
@@ -71,17 +74,33 @@ class _Passage:
 
     def __init__(self, text: str, date: str, lang: str, question_lang: str) -> None:
         self.date, self.across = date, lang != question_lang
+        self.text, self.lang = text, lang
         self.keys = {m.key for m in mentions(text)}
         self.years = years(text, lang)
         self.searchable = Searchable(text)
         self.capitalised = sorted({w for w in re.findall(r"[^\W\d_][\w\-]{3,}", text) if w[0].isupper()})
 
 
+    @cached_property
+    def countries(self) -> set[str]:
+        """The countries of the cities the window names: a report datelined "Wien –" or about "der
+        Bürgermeister von Kiew" is about Austria or Ukraine without naming it. Only read when a
+        country is not named itself: the tagger costs a few milliseconds a window."""
+        return {c.country for _, _, c in city_spans(self.text, self.lang)}
+
+
 def _met(c: Constraint, passage: _Passage, translated: Translated | None = None) -> bool:
-    if c.kind in ("place", "date"):
+    if c.kind == "date":
         return c.key in passage.keys
+    if c.kind == "place":
+        return c.key in passage.keys or c.key in passage.countries
     if c.kind == "year":
         return c.key in passage.years or passage.date[:4] == c.key
+    words = name_words(c.key)
+    if not passage.across and len(words) > 1 and any(w[:1].islower() for w in words):
+        # quoted words, not a name („auf jede Weise reagieren“): every one of them, as a quotation is
+        # the article's words; any one word meets a name ("Singh" for "Sabrina Singh"), not a quotation
+        return all(word_found(w, passage.searchable) for w in words)
     if name_found(c.key, passage.searchable):
         return True
     # across languages a name made of words is translated ("European Championship" ~ "EM-Finale",
@@ -129,6 +148,12 @@ class ConstraintAligner:
         """How many constraints the sentence meets in its own words, without its window."""
         passage = self._passage(evidence.text, "")
         return sum(_met(c, passage) for c in self.constraints)
+
+    def met_together(self, cited: Sequence[Evidence], kinds: frozenset[str] | None = None) -> bool:
+        """Whether the windows of ``cited`` meet every constraint (of ``kinds``) between them, not their chunks."""
+        passages = [self._passage(window(e), e.chunk.date) for e in cited]
+        return all(any(_met(c, p, self.translated) for p in passages)
+                   for c in self.constraints if kinds is None or c.kind in kinds)
 
     def unmet(self, chosen: Sequence[Evidence], retrieved: Sequence[Evidence] = ()) -> list[Constraint]:
         """Constraints that no cited sentence's window, chunk or article date meets.

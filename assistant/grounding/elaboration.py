@@ -58,3 +58,14 @@ def elaborated_first(chosen: Sequence[Evidence], evidence: Sequence[Evidence], w
             rest = [e for e in chosen[1:] if e.text != after.text]
             return [after, lede, *rest][: max(len(chosen), 2)]
     return list(chosen)
+
+
+def spanned_first(chosen: Sequence[Evidence], spanned: Holds) -> list[Evidence]:
+    """``chosen`` led by the first of its sentences that gives a short answer (``spanned``) when the
+    one cited first gives none: of sentences close in score, the one that names what a
+    which-question asks for ("Personalchef Xavier Broseta") answers it; the lede beside it
+    ("Demonstranten stürmten ein Treffen …") only sets the scene."""
+    if len(chosen) < 2 or spanned(chosen[0]):
+        return list(chosen)
+    first = next((e for e in chosen[1:] if spanned(e)), None)
+    return list(chosen) if first is None else [first, *(e for e in chosen if e is not first)]

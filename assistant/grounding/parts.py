@@ -12,6 +12,11 @@ the prepositions that may stand before an interrogative ("in welcher Stadt", "to
 conjunction without a comma, or one followed by anything but an interrogative, joins words inside
 one question ("between Russia and North Korea", "Wer und was") and is not split.
 
+Two interrogative phrases joined before one clause ("On which weekday and in which city did …",
+"Wann und wo wurde …") ask two things of that clause too: each phrase takes the clause as its own
+part. Bare pronouns ("Wer und was wurde ausgezeichnet?") name one thing by two words and are not
+split.
+
 A later part often leaves out what the first part counts ("…, and how many reached Kursk"); it
 takes the first part's counted phrase, as a reader does ("how many *North Korean soldiers*
 reached Kursk").
@@ -26,13 +31,19 @@ from assistant.language import detect_language
 
 _INTERROGATIVES = ("wer wen wem wessen was wann wo wohin woher wie welche welcher welches welchen welchem "
                    "warum wieso weshalb who whom whose what when where which why how")
-_PREPOSITIONS = ("in an auf aus bei mit nach von vor zu für über um seit unter gegen durch "
+PREPOSITIONS = ("in an auf aus bei mit nach von vor zu für über um seit unter gegen durch "
                  "at on from with to for by of about since under against")
 _CONJUNCTIONS = "und sowie oder and or"
 _SPLIT = re.compile(
     rf",\s+(?:{'|'.join(_CONJUNCTIONS.split())})\s+"
-    rf"(?=(?:(?:{'|'.join(_PREPOSITIONS.split())})\s+)?(?:{'|'.join(_INTERROGATIVES.split())})\b)",
+    rf"(?=(?:(?:{'|'.join(PREPOSITIONS.split())})\s+)?(?:{'|'.join(_INTERROGATIVES.split())})\b)",
     re.I)
+_PRONOUNS = "wer wen wem was who whom what"
+_NOUNED = "welche welcher welches welchen welchem which what wie\\s+viele wie\\s+viel how\\s+many how\\s+much"
+_PHRASE = (rf"(?:(?:{'|'.join(PREPOSITIONS.split())})\s+)?"
+           rf"(?:(?:{'|'.join(_NOUNED.split())})\s+[^\W\d_][\w-]*|"
+           rf"(?:{'|'.join(w for w in _INTERROGATIVES.split() if w not in _PRONOUNS.split())}))")
+_COORDINATED = re.compile(rf"^\s*({_PHRASE})\s+(?:{'|'.join(_CONJUNCTIONS.split())})\s+({_PHRASE})\s+(\S.*)$", re.I)
 MAX_PARTS = 3  # a longer chain is a list of topics, not questions a short answer can hold each
 
 
@@ -42,6 +53,9 @@ def question_parts(question: str) -> list[str]:
     Each part but the last ends where the next begins, with a question mark added; a later part
     that counts without saying what ("und wie viele sollen …") says it with the first part's words."""
     pieces = _SPLIT.split(question.strip())
+    if len(pieces) == 1 and (joined := _COORDINATED.match(question)) is not None:
+        first, second, clause = joined.groups()
+        pieces = [f"{first} {clause}", f"{second} {clause}"]
     if len(pieces) < 2 or len(pieces) > MAX_PARTS:
         return [question]
     parts = [p.strip().rstrip("?").strip() + "?" for p in pieces]

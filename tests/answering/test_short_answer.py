@@ -6,6 +6,7 @@ import pytest
 
 from assistant.answering.answer import answering_first, extractive_text
 from assistant.answering.short_answer import ShortAnswerer
+from assistant.language import detect_language
 from assistant.retrieval.retrieve import Evidence
 from assistant.retrieval.store import StoredChunk
 from assistant.schema import ShortAnswer
@@ -209,7 +210,49 @@ def test_which_city_is_answered_by_a_city_in_the_country_asked() -> None:
 def test_which_without_a_name_after_the_noun_has_no_span() -> None:
     assert NEVER.run("Which river does the road follow?", "en", _ev(SHORE)) is None  # no translation
     assert NEVER.run("Bei welchem Treffen wies er die Vorwürfe zurück?", "de",
-                     _ev("Er sprach beim Treffen eines Ausschusses der Vereinten Nationen.")) is None
+                     _ev("Er wies die Vorwürfe beim Treffen am Montag zurück.")) is None  # nothing says which
+
+
+@pytest.mark.parametrize("question,sentence,expected", [
+    ("Bei welchem Treffen wies er die Vorwürfe zurück?",
+     "Er sprach beim Treffen eines Ausschusses der Vereinten Nationen.",
+     "Beim Treffen eines Ausschusses der Vereinten Nationen"),
+    ("Welches Verbot galt bis 1967?", "Bis 1967 galt das Verbot der Mischehen.", "Das Verbot der Mischehen"),
+    ("Which plan did the minister reject?", "The minister rejected the plan of the opposition.",
+     "The plan of the opposition"),
+])
+def test_which_is_answered_by_the_noun_with_its_genitive(question: str, sentence: str,
+                                                                             expected: str) -> None:
+    short = NEVER.run(question, detect_language(question), _ev(sentence))
+    assert short is not None and short.text == expected and short.kind == "named"
+
+
+@pytest.mark.parametrize("question,sentence,expected", [
+    ("Mit welchem Musikkonzern hat die Sängerin unterschrieben?",
+     "Die Sängerin habe einen Plattenvertrag mit Sony Music unterzeichnet.", "Sony Music"),
+    ("With which label did the singer sign?", "Die Sängerin habe einen Vertrag mit Sony Music unterzeichnet.",
+     "Sony Music"),
+    ("Which label did the singer sign with?", "The singer signed a contract with Sony Music.", "Sony Music"),
+])
+def test_which_is_answered_by_the_name_after_the_questions_preposition(question: str, sentence: str,
+                                                                       expected: str) -> None:
+    short = NEVER.run(question, detect_language(question), _ev(sentence))
+    assert short is not None and short.text == expected
+
+
+def test_a_name_the_question_gives_is_no_answer_after_its_preposition() -> None:
+    assert NEVER.run("Mit welchem Konzern verhandelt Sony Music?", "de",
+                     _ev("Die Sängerin verhandelt mit Sony Music.")) is None
+
+
+@pytest.mark.parametrize("question,sentence", [
+    ("Welche Medikamente werden beim Herzinfarkt eingesetzt?",
+     "Beim Herzinfarkt werden weitere Medikamente eingesetzt."),
+    ("Welchen Einsatz erwägt die Regierung?", "Die Regierung erwägt einen offensiven Einsatz von Waffen."),
+    ("In welche Sprache wurde das Buch übersetzt?", "Das Buch erschien in Mali."),  # a place, not a language
+])
+def test_an_adjective_or_a_place_is_no_which_answer(question: str, sentence: str) -> None:
+    assert NEVER.run(question, "de", _ev(sentence)) is None
 
 
 def _chunked(*sentences: str) -> list[Evidence]:

@@ -153,3 +153,39 @@ def test_a_coined_name_is_never_translated() -> None:
     named = "When was the Book Prize awarded?"
     aligner = ConstraintAligner(named, question_constraints(named, "en"), translated=anything)
     assert aligner.run(evidence("Der Buchpreis wurde verliehen.", 0)).ok
+
+
+VIENNA = ("Wien – Der Nationalrat hat im abgelaufenen Parlamentsjahr 123 Gesetze beschlossen. "
+          "Dazu kommen 32 Staatsverträge. Das geht aus der Bilanz der Tagung 2014/15 hervor.")
+
+
+@pytest.mark.parametrize("question,lang", [
+    ("Wie viele Gesetze hat das österreichische Parlament beschlossen?", "de"),
+    ("How many laws did the Austrian parliament pass?", "en"),
+])
+def test_a_city_places_its_country(question: str, lang: str) -> None:
+    """A report datelined "Wien –" is about Austria without naming it."""
+    assert align(question, lang, sentence=0, text=VIENNA).ok
+
+
+def test_a_city_of_another_country_does_not_place_the_asked_one() -> None:
+    assert not align("Wie viele Gesetze hat das Schweizer Parlament beschlossen?", "de", sentence=0, text=VIENNA).ok
+
+
+def test_constraints_are_met_together_by_two_windows() -> None:
+    question = "Wie viele Gesetze hat der österreichische Nationalrat in der Tagung 2014/15 beschlossen?"
+    aligner = ConstraintAligner(question, question_constraints(question, "de"))
+    text = VIENNA.replace("Dazu kommen 32 Staatsverträge. ", "Dazu kommen 32 Staatsverträge. Es gab 48 Sitzungen. ")
+    count, year = evidence(text, 0), evidence(text, 3)
+    assert aligner.run(count).status == "missing" and aligner.run(year).status == "missing"
+    assert aligner.met_together([count, year])
+    assert not aligner.met_together([count])
+
+
+def test_quoted_words_are_met_only_all_together() -> None:
+    """A quotation in the question is the article's words: one of them elsewhere is not it."""
+    question = "Wer sagte, Russland werde „auf jede Weise reagieren“?"
+    quoted = "Moskau – „Natürlich werden wir auf jede Weise reagieren“, sagte Rudenko."
+    other = "Moskau – Russland werde auf die Sanktionen reagieren, sagte Peskow."
+    assert align(question, "de", sentence=0, text=quoted).ok
+    assert not align(question, "de", sentence=0, text=other).ok

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from assistant.answering.short_answer import ShortAnswerer
-from assistant.grounding.elaboration import elaborated_first, holds_answer
+from assistant.grounding.elaboration import elaborated_first, holds_answer, spanned_first
 from assistant.ingest.chunking import split_sentences
 from assistant.retrieval.retrieve import Evidence
 from assistant.retrieval.store import StoredChunk, StoredSentence
@@ -87,3 +87,21 @@ def test_a_lede_that_names_the_speaker_stays_first() -> None:
     assert elaborated_first(evidence[:1], evidence, 2, holds) == evidence[:1]
     # the tagger knows a surname alone for a name, so the lede holds a person without the short answer too
     assert elaborated_first(evidence[:1], evidence, 2, holds_answer(question, never, anything)) == evidence[:1]
+
+
+SCENE = ("Paris – Demonstranten haben ein Treffen der Konzernführung gestürmt. "
+         "Auf Fernsehbildern war Personalchef Xavier Broseta zu sehen, wie er einen Weg durch die Menge suchte.")
+
+
+def test_the_cited_sentence_that_gives_the_short_answer_goes_first() -> None:
+    question = "Welcher Personalchef war auf Fernsehbildern zu sehen?"
+    chosen = _evidence(SCENE)
+    shorts = ShortAnswerer(never)
+    ordered = spanned_first(chosen, lambda e: shorts.run(question, "de", e) is not None)
+    assert ordered[0].text.startswith("Auf Fernsehbildern") and len(ordered) == 2
+
+
+def test_the_first_sentence_stays_first_when_it_gives_the_short_answer_or_none_does() -> None:
+    chosen = _evidence(SCENE)
+    assert spanned_first(chosen, lambda e: True) == chosen
+    assert spanned_first(chosen, lambda e: False) == chosen

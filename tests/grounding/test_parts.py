@@ -19,6 +19,18 @@ def test_a_second_interrogative_clause_after_a_comma_is_a_part(question: str, ex
     assert question_parts(question) == expected
 
 
+@pytest.mark.parametrize("question,expected", [
+    ("On which weekday and in which city did the committee vote?",
+     ["On which weekday did the committee vote?", "in which city did the committee vote?"]),
+    ("Wann und wo wurde der Vertrag unterzeichnet?",
+     ["Wann wurde der Vertrag unterzeichnet?", "wo wurde der Vertrag unterzeichnet?"]),
+    ("Wie viele Panzer und wie viele Soldaten schickte das Land?",
+     ["Wie viele Panzer schickte das Land?", "wie viele Soldaten schickte das Land?"]),
+])
+def test_two_interrogatives_joined_before_one_clause_each_ask_it(question: str, expected: list[str]) -> None:
+    assert question_parts(question) == expected
+
+
 @pytest.mark.parametrize("question", [
     "What did he say about the cooperation between Russia and North Korea?",  # "and" joins two names
     "Wer und was wurde ausgezeichnet?",  # no comma: one question about two things
