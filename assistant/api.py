@@ -157,7 +157,7 @@ class Assistant:
             return
         rewritten, evidence = self.retrieve(cleaned, history)
         timings["retrieve"] = _ms(started)
-        chosen, decision, nearest = self.choose(cleaned, lang, evidence)
+        chosen, decision, nearest = self.choose(cleaned, lang, evidence, followup=rewritten != cleaned)
         # what was retrieved, best first, and every cited sentence among it: a part of a question of
         # two parts may cite a sentence ranked below the first few for the whole
         shown = [*evidence[:8], *(e for e in chosen if all(e is not x for x in evidence[:8]))]
@@ -189,7 +189,7 @@ class Assistant:
         candidates = self.retriever.candidates_for(rewritten, query_vector)
         return rewritten, EvidenceScorer().run(rewritten, query_vector, candidates, self.store)
 
-    def choose(self, question: str, lang: str, evidence: Sequence[Evidence]
+    def choose(self, question: str, lang: str, evidence: Sequence[Evidence], followup: bool = False
                ) -> tuple[list[Evidence], GateDecision, NearMiss | None]:
         """The evidence to cite and whether it answers the question as asked.
 
@@ -203,7 +203,12 @@ class Assistant:
             return [], gate.run(question, []), None
         aligner = self._aligner(question, lang)
         alignments = self._aligned(evidence, aligner)
-        chosen = self._ranked(question, lang, evidence, aligner, alignments)
+        # a follow-up was retrieved with the previous question beside it, so its scores favour what
+        # that one asked ("Und wie viele sollen insgesamt an die Front?" after "Wie viele sind in
+        # Russland?"): of the sentences that hold the asked-for kind, the one that says most of the
+        # follow-up's own words answers it
+        own = (lambda e: self.term_coverage.run(question, [e.text]).coverage) if followup else (lambda e: 0)
+        chosen = self._ranked(question, lang, evidence, aligner, alignments, own)
         parts = question_parts(question)
         if len(parts) > 1:
             chosen = self._part_leads(parts, lang, evidence, chosen)
@@ -238,7 +243,7 @@ class Assistant:
         return {id(e): aligner.run(e) for e in evidence if e.score >= top - self.settings.constraint_margin}
 
     def _ranked(self, question: str, lang: str, evidence: Sequence[Evidence], aligner: ConstraintAligner,
-                alignments: dict[int, Alignment], own: Callable[[Evidence], int] = lambda e: 0) -> list[Evidence]:
+                alignments: dict[int, Alignment], own: Callable[[Evidence], float] = lambda e: 0) -> list[Evidence]:
         """The sentences to cite among those ``alignments`` holds that do not conflict with the question,
         the one that answers first: it holds the asked-for kind (``typed_first``), or follows the lede
         that announces it (``elaborated_first``), or covers most of the question (``covering_first``),
@@ -256,7 +261,7 @@ class Assistant:
             if alignment.ok or alignment.status != "missing":
                 return alignment.ok
             lede = next((x for x in usable if x.chunk.doc_id == e.chunk.doc_id), e)
-            return (lede is not e and aligner.met_together([e], frozenset({"place", "name"}))
+            return (lede is not e and aligner.met_together([e], frozenset({"place", "name", "quote"}))
                     and aligner.met_together([e, lede]))
 
         chosen = typed_first(question, select_evidence(usable, s.max_citations, CITATION_MARGIN), usable,

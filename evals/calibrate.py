@@ -59,8 +59,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     retrieved = []
     for q in questions:
         cleaned, lang = assistant.check_question(q.question)
-        _, evidence = assistant.retrieve(cleaned, list(q.history))
-        retrieved.append((q, cleaned, lang, evidence))
+        rewritten, evidence = assistant.retrieve(cleaned, list(q.history))
+        retrieved.append((q, cleaned, lang, evidence, rewritten != cleaned))
     s = assistant.settings
     print(f"{setting.name}: {len(questions)} questions; threshold {s.abstain_threshold}")
     print(f"{'word_sim':>8} {'min_cov':>7} {'margin':>6} {'type_m':>6}  {'dev wrong-abst':>14} {'dev abst':>8} "
@@ -72,10 +72,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         figures, decisions = {}, []
         for name in ("dev", "test"):
             answerable, unanswerable, facts = [], [], []
-            for q, cleaned, lang, evidence in retrieved:
+            for q, cleaned, lang, evidence, followup in retrieved:
                 if half(q) != name:
                     continue
-                chosen, decision, _ = assistant.choose(cleaned, lang, evidence)
+                chosen, decision, _ = assistant.choose(cleaned, lang, evidence, followup)
                 decisions.append({"id": q.id, "half": name, "answerable": q.answerable,
                                   "abstained": not decision.answer, "reason": decision.reason,
                                   "first": chosen[0].text if chosen else ""})

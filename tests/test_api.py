@@ -111,6 +111,17 @@ def test_follow_up_uses_history(default_assistant: Assistant) -> None:
     assert follow.rewritten_question != follow.question
 
 
+def test_a_follow_up_is_answered_by_its_own_words_not_the_previous_question(default_assistant: Assistant) -> None:
+    """Retrieved with the previous question beside it, the follow-up's sentence of the asked-for
+    kind is the one that says its own words ("insgesamt … an die Front"), not the previous answer."""
+    first = default_assistant.ask("Wie viele nordkoreanische Soldaten befinden sich laut südkoreanischem "
+                                  "Geheimdienst derzeit in Russland?")
+    assert "1500" in first.text
+    follow = default_assistant.ask("Und wie viele sollen insgesamt an die Front geschickt werden?",
+                                   history=[(first.question, first.text)])
+    assert "12.000" in follow.citations[0].quote, follow.text
+
+
 @pytest.mark.parametrize("question", ["", "   \n\t", "?!…", "x" * 100_000])
 def test_bad_questions_get_clear_errors(default_assistant: Assistant, question: str) -> None:
     with pytest.raises(QuestionError) as err:

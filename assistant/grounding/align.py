@@ -96,11 +96,10 @@ def _met(c: Constraint, passage: _Passage, translated: Translated | None = None)
         return c.key in passage.keys or c.key in passage.countries
     if c.kind == "year":
         return c.key in passage.years or passage.date[:4] == c.key
-    words = name_words(c.key)
-    if not passage.across and len(words) > 1 and any(w[:1].islower() for w in words):
-        # quoted words, not a name („auf jede Weise reagieren“): every one of them, as a quotation is
-        # the article's words; any one word meets a name ("Singh" for "Sabrina Singh"), not a quotation
-        return all(word_found(w, passage.searchable) for w in words)
+    if c.kind == "quote" and not passage.across:
+        # every word of it, as a quotation is the article's words; any one word meets a name
+        # ("Singh" for "Sabrina Singh"), not a quotation. Across languages it is read as a name
+        return all(word_found(w, passage.searchable) for w in name_words(c.key))
     if name_found(c.key, passage.searchable):
         return True
     # across languages a name made of words is translated ("European Championship" ~ "EM-Finale",
@@ -199,6 +198,8 @@ class ConstraintAligner:
     def _other(self, c: Constraint, sentence: str) -> str:
         """What the sentence has in the constraint's slot, or "" when it has nothing there."""
         asked = {k.key for k in self.constraints}
+        if c.kind == "quote":
+            return ""
         if c.kind == "year":
             return next((y for y in years(sentence) if y not in asked), "")
         if c.kind == "name":

@@ -348,7 +348,7 @@ def head(word: str) -> str:
 def typed_first(question: str, chosen: Sequence[Evidence], pool: Sequence[Evidence], margin: float,
                 close: Callable[[str, Sequence[str]], bool],
                 fits: Callable[[Evidence], bool] = lambda e: True, places: bool = True,
-                own: Callable[[Evidence], int] = lambda e: 0) -> list[Evidence]:
+                own: Callable[[Evidence], float] = lambda e: 0) -> list[Evidence]:
     """``chosen`` with the sentence that holds the asked-for kind first.
 
     That sentence is taken from ``pool`` within ``margin`` of the best score and must ``fit`` (meet

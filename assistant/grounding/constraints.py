@@ -64,7 +64,7 @@ def _counts(snippet: str, word: str, lang: str) -> bool:
 
 @dataclass(frozen=True)
 class Constraint:
-    kind: str  # "place", "date", "year" or "name"
+    kind: str  # "place", "date", "year", "name" or "quote" (quoted words that are no name)
     key: str  # gazetteer key, the year, or the name as written
     text: str  # as the question writes it
 
@@ -135,6 +135,13 @@ def names(question: str, lang: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def _quotation(found: str, question: str) -> bool:
+    """Quoted words that are no name („auf jede Weise reagieren“, not „Newsweek“ or „Der Pate“):
+    one of them is lower-case."""
+    quoted = any(m.group(1).strip() == found for m in _QUOTED.finditer(question))
+    return quoted and len(found.split()) > 1 and any(w[:1].islower() for w in found.split())
+
+
 def asked_part(question: str) -> str:
     """The interrogative sentences: "NATO and the US denied it. What figure did the Pentagon give?"
     states its premise first, and only what is asked pins the answer down."""
@@ -149,7 +156,7 @@ def question_constraints(question: str, lang: str) -> list[Constraint]:
     for m in mentions(question):
         out.append(Constraint("date" if is_time_key(m.key) else "place", m.key, m.text))
     out += [Constraint("year", y, y) for y in years(question, lang)]
-    out += [Constraint("name", n, n) for n in names(question, lang)]
+    out += [Constraint("quote" if _quotation(n, question) else "name", n, n) for n in names(question, lang)]
     seen: set[tuple[str, str]] = set()
     unique = []
     for c in out:

@@ -189,3 +189,10 @@ def test_quoted_words_are_met_only_all_together() -> None:
     other = "Moskau – Russland werde auf die Sanktionen reagieren, sagte Peskow."
     assert align(question, "de", sentence=0, text=quoted).ok
     assert not align(question, "de", sentence=0, text=other).ok
+
+
+def test_a_name_with_a_lower_case_particle_is_no_quotation() -> None:
+    """Unquoted, "Conca d'Oro" stays a name (any of its words meets it); quoted words are a quotation."""
+    assert [c.kind for c in question_constraints("Was heißt Conca d'Oro?", "de")] == ["name"]
+    quoted = question_constraints("Wer sagte, man werde „auf jede Weise reagieren“?", "de")
+    assert [c.kind for c in quoted] == ["quote"]
