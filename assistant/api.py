@@ -157,7 +157,8 @@ class Assistant:
             return
         rewritten, evidence = self.retrieve(cleaned, history)
         timings["retrieve"] = _ms(started)
-        chosen, decision, nearest = self.choose(cleaned, lang, evidence, followup=rewritten != cleaned)
+        shorts = ShortAnswerer(self._translation)  # one per question: it keeps what it found
+        chosen, decision, nearest = self.choose(cleaned, lang, evidence, followup=rewritten != cleaned, shorts=shorts)
         # what was retrieved, best first, and every cited sentence among it: a part of a question of
         # two parts may cite a sentence ranked below the first few for the whole
         shown = [*evidence[:8], *(e for e in chosen if all(e is not x for x in evidence[:8]))]
@@ -168,7 +169,7 @@ class Assistant:
             yield Answer(text, [], True, cleaned, lang, rewritten, backend, closest, [decision.reason],
                          {**timings, "total": _ms(started)}, decision.features(), nearest=nearest)
             return
-        composer = Composer(self.llm, self.judge(), ShortAnswerer(self._translation))
+        composer = Composer(self.llm, self.judge(), shorts)
         composed: Composed | None = None
         for event in composer.stream(rewritten if rewritten != cleaned else cleaned, lang, chosen):
             if isinstance(event, TextDelta):
@@ -189,8 +190,8 @@ class Assistant:
         candidates = self.retriever.candidates_for(rewritten, query_vector)
         return rewritten, EvidenceScorer().run(rewritten, query_vector, candidates, self.store)
 
-    def choose(self, question: str, lang: str, evidence: Sequence[Evidence], followup: bool = False
-               ) -> tuple[list[Evidence], GateDecision, NearMiss | None]:
+    def choose(self, question: str, lang: str, evidence: Sequence[Evidence], followup: bool = False,
+               shorts: ShortAnswerer | None = None) -> tuple[list[Evidence], GateDecision, NearMiss | None]:
         """The evidence to cite and whether it answers the question as asked.
 
         Evidence about another country, year or month than the question's (a conflict, ``grounding/align.py``)
@@ -208,10 +209,11 @@ class Assistant:
         # Russland?"): of the sentences that hold the asked-for kind, the one that says most of the
         # follow-up's own words answers it
         own = (lambda e: self.term_coverage.run(question, [e.text]).coverage) if followup else (lambda e: 0)
-        chosen = self._ranked(question, lang, evidence, aligner, alignments, own)
+        shorts = shorts or ShortAnswerer(self._translation)
+        chosen = self._ranked(question, lang, evidence, aligner, alignments, shorts, own)
         parts = question_parts(question)
         if len(parts) > 1:
-            chosen = self._part_leads(parts, lang, evidence, chosen)
+            chosen = self._part_leads(parts, lang, evidence, chosen, shorts)
         unmet = aligner.unmet(chosen, evidence)
         if not unmet:
             decision = gate.run(question, chosen)
@@ -243,7 +245,8 @@ class Assistant:
         return {id(e): aligner.run(e) for e in evidence if e.score >= top - self.settings.constraint_margin}
 
     def _ranked(self, question: str, lang: str, evidence: Sequence[Evidence], aligner: ConstraintAligner,
-                alignments: dict[int, Alignment], own: Callable[[Evidence], float] = lambda e: 0) -> list[Evidence]:
+                alignments: dict[int, Alignment], shorts: ShortAnswerer,
+                own: Callable[[Evidence], float] = lambda e: 0) -> list[Evidence]:
         """The sentences to cite among those ``alignments`` holds that do not conflict with the question,
         the one that answers first: it holds the asked-for kind (``typed_first``), or follows the lede
         that announces it (``elaborated_first``), or covers most of the question (``covering_first``),
@@ -266,7 +269,6 @@ class Assistant:
 
         chosen = typed_first(question, select_evidence(usable, s.max_citations, CITATION_MARGIN), usable,
                              s.type_margin, translation, fits, own=own)
-        shorts = ShortAnswerer(translation)
 
         holds = holds_answer(question, translation, fits, lambda e: shorts.run(question, lang, e) is not None)
         chosen = elaborated_first(chosen, evidence, s.follow_window, holds)
@@ -279,8 +281,8 @@ class Assistant:
             chosen = attributed_first(chosen, evidence)  # a quotation's speaker named a sentence away
         return chosen
 
-    def _part_leads(self, parts: Sequence[str], lang: str, evidence: Sequence[Evidence], chosen: list[Evidence]
-                    ) -> list[Evidence]:
+    def _part_leads(self, parts: Sequence[str], lang: str, evidence: Sequence[Evidence], chosen: list[Evidence],
+                    shorts: ShortAnswerer) -> list[Evidence]:
         """``chosen`` led by the sentence that answers each part of a question that asks two things
         (``grounding/parts.py``), in the parts' order.
 
@@ -300,9 +302,9 @@ class Assistant:
             blended = vector + vectors[-1]
             ranked = EvidenceScorer().rescore(part, blended / np.linalg.norm(blended), list(evidence), self.store)
             aligner = self._aligner(part, lang)
-            order = self._ranked(part, lang, ranked, aligner, self._aligned(ranked, aligner), aligner.met_by_sentence)
+            order = self._ranked(part, lang, ranked, aligner, self._aligned(ranked, aligner), shorts,
+                                 aligner.met_by_sentence)
             rankings.append((ranked[0].score, [whole[(e.chunk.chunk_id, e.sentence_index)] for e in order]))
-        shorts = ShortAnswerer(self._translation)
 
         def both(e: Evidence, one: str, other: str) -> bool:
             """Whether ``e``, whose short answer to ``one`` is certain, answers ``other`` too: with

@@ -34,7 +34,7 @@ from assistant.grounding.tagger import tag
 from assistant.language import detect_language
 from assistant.tokens import STOPWORDS, tokenize
 
-_WHICH = re.compile(r"\b(?:welche[rsnm]?|which)\s+([^?.!,;]{1,60})", re.I)
+_WHICH = re.compile(r"\b(?:welche[rsnm]?|which|(what))\s+([^?.!,;]{1,60})", re.I)
 _WORD = re.compile(r"[\w\-]+")
 _TOKEN = re.compile(r"[\w\-]+|[^\w\s]")
 # "the city of Kharkiv": what may stand between the noun and its name
@@ -52,14 +52,38 @@ def asked_noun(question: str) -> tuple[str, list[str]] | None:
     match = _WHICH.search(question)
     if match is None:
         return None
-    words = [w for w in _WORD.findall(match.group(1))[:4] if w.lower() not in STOPWORDS and not w[0].isdigit()]
     if detect_language(question) == "de":
+        if match.group(1):
+            return None
+        words = [w for w in _WORD.findall(match.group(2))[:4] if w.lower() not in STOPWORDS and not w[0].isdigit()]
         # a capitalised word the tagger reads as an adjective is none ("Welcher Britische Monarch")
         adjectives = {t.text for t in tag(question, "de") if t.pos in _ADJECTIVES}
         at = next((i for i, w in enumerate(words) if w[:1].isupper() and w not in adjectives), None)
-    else:
+        return None if at is None else (words[at], words[:at])
+    return _english_noun(question, match.start(2), bool(match.group(1)))
+
+
+def _english_noun(question: str, start: int, what: bool) -> tuple[str, list[str]] | None:
+    """The head of the noun phrase after "which" / "what", by the tagger: the last noun of a
+    compound ("fee" in "What transfer fee …", "party" in "Which political party …"). After "what"
+    only a noun makes it a which-question: "What did he say …" asks for no named thing."""
+    tokens = [t for t in tag(question, "en") if t.start >= start][:6]
+    at = 0
+    while at < len(tokens) and tokens[at].pos in _ADJECTIVES:
+        at += 1
+    run = []
+    for token in tokens[at:]:
+        if token.pos not in _COMMON_NOUNS or not token.text[:1].islower():
+            break
+        run.append(token)
+    if not run:
+        if what:
+            return None
+        # the tagger may not know a noun ("Which ward …"): the first lower-case word that is no adjective
+        words = [t.text for t in tokens[:4] if t.text.lower() not in STOPWORDS and t.text[:1].isalpha()]
         at = next((i for i, w in enumerate(words) if w[:1].islower() and not _ENGLISH_ADJECTIVE.match(w)), None)
-    return None if at is None else (words[at], words[:at])
+        return None if at is None else (words[at], words[:at])
+    return run[-1].text, [t.text for t in tokens[: at + len(run) - 1]]
 
 
 def named_span(text: str, asked: tuple[str, list[str]], question: str, same: Callable[[str, str], bool]
@@ -111,6 +135,7 @@ _PREPOSITIONS_DE = {"with": {"mit"}, "in": {"in"}, "at": {"bei", "an", "in"}, "o
 _ARTICLES = frozenset({"ART", "AT0"})
 _ADJECTIVES = frozenset({"ADJ(A)", "AJ0", "AJC", "AJS"})
 _NOUNS = frozenset({"NN", "NNI", "NE", "NN1", "NN2", "NP0"})
+_COMMON_NOUNS = frozenset({"NN0", "NN1", "NN2"})
 _GENITIVE_ARTICLES = frozenset("des der eines einer".split())
 MAX_PHRASE_TOKENS = 8
 

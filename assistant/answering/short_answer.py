@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from functools import lru_cache
 
 from babel import Locale
@@ -53,6 +54,13 @@ _QUALIFIERS = {"etwa": "about", "rund": "around", "circa": "about", "ca.": "abou
                "at most": "at most", "some": "some", "approximately": "approximately"}
 _QUALIFIER = re.compile(r"(?:^|(?<=\s))(" + "|".join(sorted(map(re.escape, _QUALIFIERS), key=len, reverse=True))
                         + r")\s+$", re.I)
+# the German number words ``answer_types`` reads as numbers, with their English; a closed class
+# like the qualifiers (CLDR spells no numbers out)
+_NUMBER_ENGLISH = {"ein": "one", "eine": "one", "einen": "one", "einem": "one", "einer": "one", "zwei": "two",
+                   "drei": "three", "vier": "four", "fünf": "five", "sechs": "six", "sieben": "seven",
+                   "acht": "eight", "neun": "nine", "zehn": "ten", "elf": "eleven", "zwölf": "twelve",
+                   "zwanzig": "twenty", "dreißig": "thirty", "hundert": "a hundred", "tausend": "a thousand",
+                   "dutzend": "a dozen", "dutzende": "dozens", "hunderte": "hundreds", "tausende": "thousands"}
 _SCALES = {"tausend": "thousand", "tsd.": "thousand", "million": "million", "millionen": "million",
            "mio.": "million", "milliarde": "billion", "milliarden": "billion", "mrd.": "billion",
            "billion": "trillion", "billionen": "trillion"}
@@ -121,8 +129,18 @@ class ShortAnswerer:
 
     def __init__(self, close: Callable[[str, Sequence[str]], bool]) -> None:
         self.close = close  # whether a word is another form or a translation of one of the candidates
+        # one question asks for the short answer of a sentence up to three times (which sentence
+        # answers, which gives a span, the reply itself), and each costs word vectors and tagging
+        self._found: dict[tuple[str, str, str, str], ShortAnswer | None] = {}
 
     def run(self, question: str, lang: str, evidence: Evidence, citation: int = 1) -> ShortAnswer | None:
+        key = (question, lang, evidence.text, evidence.chunk.text)
+        if key not in self._found:
+            self._found[key] = self._find(question, lang, evidence)
+        found = self._found[key]
+        return None if found is None else replace(found, citation=citation)
+
+    def _find(self, question: str, lang: str, evidence: Evidence, citation: int = 1) -> ShortAnswer | None:
         kind = answer_type(question)
         if kind is not None and kind.name == "person" and asks_for_speaker(question):
             return self._speaker(kind, lang, evidence, citation)
@@ -258,6 +276,8 @@ class ShortAnswerer:
             after = rest[number.end():].split()
             scale = _SCALES.get(after[0].lower()) if after else None
             value = _english_number(number.group())
+            if value is None:
+                return None
             return f"{head}{value}{' ' + scale if scale else ''} {' '.join(counted)}"
         if kind in ("money", "measure", "age"):
             return _english_quantity(head, rest, kind)
@@ -279,9 +299,12 @@ def _time_span(text: str) -> tuple[int, int] | None:
     return year.span() if year else None
 
 
-def _english_number(written: str) -> str:
+def _english_number(written: str) -> str | None:
+    """"11.000" -> "11,000", "vier" -> "four"; None for a number word of no known English form,
+    which would leave a German word in an English answer ("More than vier hours")."""
     if not written[0].isdigit():
-        return written
+        lowered = written.lower()
+        return _NUMBER_ENGLISH.get(lowered, lowered if lowered in _NUMBER_ENGLISH.values() else None)
     try:
         value = parse_decimal(written, locale="de", strict=True)
     except NumberFormatError:
@@ -295,6 +318,8 @@ def _english_quantity(head: str, rest: str, kind: str) -> str | None:
     if number is None:
         return None
     value = _english_number(number.group())
+    if value is None:
+        return None
     words = rest[number.end():].split()
     out = [value]
     plural = value not in ("1", "one")

@@ -17,6 +17,17 @@ def test_the_asked_noun() -> None:
     assert asked_noun("Was kostet die Brücke?") is None
 
 
+def test_the_asked_noun_of_an_english_compound_and_of_what() -> None:
+    """English names the head last ("transfer fee"), and "what" asks for a named thing only when a
+    noun follows it (by the tagger)."""
+    assert asked_noun("Which transfer fee did the clubs agree on?") == ("fee", ["transfer"])
+    assert asked_noun("What transfer fee did the clubs agree on?") == ("fee", ["transfer"])
+    assert asked_noun("What magazine does Robert Schneider run?") == ("magazine", [])
+    assert asked_noun("What did he say about the cooperation?") is None
+    assert asked_noun("What is the name of the ambassador?") is None
+    assert asked_noun("Was für ein Magazin leitet er?") is None  # German "was" asks for no noun here
+
+
 def test_the_name_after_the_noun() -> None:
     question = "In welche Region wurden die Truppen verlegt?"
     asked = asked_noun(question)

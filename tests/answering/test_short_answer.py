@@ -315,3 +315,30 @@ def test_a_weekday_is_said_in_the_questions_language() -> None:
     english = NEVER.run("On which weekday did the city council meet?", "en", _ev(sentence))
     assert german is not None and german.text == "Montag"
     assert english is not None and english.text == "Monday" and sentence[english.start: english.end] == "Montag"
+
+
+def test_a_number_word_is_said_in_english_or_not_at_all() -> None:
+    """"mehr als vier Stunden" is "More than four hours" for an English question, never "More
+    than vier hours"; a number word without a known English form gives no span."""
+    short = NEVER.run("How long did the game last?", "en", _ev("Er gab nach mehr als vier Stunden auf."))
+    assert short is not None and short.text == "More than four hours"
+    assert NEVER.run("How long did the game last?", "en", _ev("Das Spiel dauerte vierzig Stunden.")) is None
+    german = NEVER.run("Wie lange dauerte das Spiel?", "de", _ev("Das Spiel dauerte vierzig Stunden."))
+    assert german is not None and german.text == "Vierzig Stunden"
+
+
+def test_what_with_a_noun_is_a_which_question() -> None:
+    short = RIVER.run("What river does the road follow?", "en", _ev(SHORE))
+    assert short is not None and short.text == "Donez" and short.kind == "named"
+
+
+def test_a_sentence_is_read_once_per_question() -> None:
+    """One question asks for a sentence's short answer up to three times (which sentence answers,
+    which gives a span, the reply); the word vectors are asked once, and the citation is the caller's."""
+    calls: list[str] = []
+    answerer = ShortAnswerer(lambda noun, words: calls.append(noun) or (noun == "river" and words == ["Fluss"]))
+    first = answerer.run("Which river does the road follow?", "en", _ev(SHORE))
+    asked = len(calls)
+    again = answerer.run("Which river does the road follow?", "en", _ev(SHORE), citation=3)
+    assert first is not None and again is not None and first.text == again.text == "Donez"
+    assert (first.citation, again.citation) == (1, 3) and len(calls) == asked > 0

@@ -155,6 +155,24 @@ def test_a_coined_name_is_never_translated() -> None:
     assert aligner.run(evidence("Der Buchpreis wurde verliehen.", 0)).ok
 
 
+
+@pytest.mark.parametrize("question,sentence,met", [
+    ("How many spectators watched the European Championship final?",
+     "Frankreichs Volleyballer sind erstmals Europameister.", True),
+    ("Since when has the Space Station been crewed?", "Die Raumstation ist seit 2000 bewohnt.", True),
+    ("How many laws did the Federal Council pass?", "Der Nationalrat hat 123 Gesetze beschlossen.", False),
+])
+def test_a_name_of_words_is_translated_as_a_whole(question: str, sentence: str, met: bool,
+                                                  default_assistant: Assistant) -> None:
+    """With the real word vectors: "European Championship" is the one German compound
+    "Europameister", which neither of its words alone comes close enough to; another council is
+    not the Nationalrat."""
+    s, coverage = default_assistant.settings, default_assistant.term_coverage
+    aligner = ConstraintAligner(question, question_constraints(question, "en"), coverage.similar,
+                                lambda ours, theirs: coverage.any_close(ours, theirs, s.name_similarity))
+    assert aligner.run(evidence(sentence, 0, title="")).ok is met
+
+
 VIENNA = ("Wien – Der Nationalrat hat im abgelaufenen Parlamentsjahr 123 Gesetze beschlossen. "
           "Dazu kommen 32 Staatsverträge. Das geht aus der Bilanz der Tagung 2014/15 hervor.")
 
