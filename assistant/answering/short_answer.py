@@ -35,6 +35,7 @@ from assistant.grounding.answer_types import (
     place_keys,
 )
 from assistant.grounding.gazetteer import MONTHS, mentions
+from assistant.grounding.tagger import compound_head
 from assistant.grounding.units import currency_pattern, unit_pattern
 from assistant.language import detect_language
 from assistant.retrieval.retrieve import Evidence
@@ -184,12 +185,18 @@ class ShortAnswerer:
                ) -> ShortAnswer | None:
         """Which one (``named``): the name the sentence gives the asked-for noun ("Region Belgorod"
         for "In welche Region …"), shown alone: a name keeps its form in either language."""
-        across = lang != detect_language(evidence.text)
+        text, text_lang = evidence.text, detect_language(evidence.text)
+        across = lang != text_lang
 
         def same(noun: str, word: str) -> bool:
-            return self._same(noun, word, True) or (across and self._same(noun, word, False))
+            """The noun itself, its translation, or the head of a German compound that names a kind
+            of it ("Personalchef Xavier Broseta" for "Which HR chief …", "Musikkonzern Sony" for
+            "Welcher Konzern …")."""
+            if self._same(noun, word, True) or (across and self._same(noun, word, False)):
+                return True
+            part = compound_head(word) if text_lang == "de" else None
+            return part is not None and (self._same(noun, part, True) or (across and self._same(noun, part, False)))
 
-        text, text_lang = evidence.text, detect_language(evidence.text)
         span = named_span(text, asked, question, same)
         if span is None and (preposition := asked_preposition(question)) is not None:
             span = prepositional_name(text, text_lang, preposition, question)

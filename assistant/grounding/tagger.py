@@ -54,6 +54,19 @@ def tag(text: str, lang: str) -> tuple[Tagged, ...]:
                  for t, (_, lemma, pos) in zip(tokens, tags, strict=True))
 
 
+@lru_cache(maxsize=4096)
+def compound_head(word: str) -> str | None:
+    """The last noun of a German compound, by HanTa's morphology: "chef" of "Personalchef",
+    "magazin" of "Nachrichtenmagazin"; None for a word that is no compound. A German compound names
+    a kind of its head (a Personalchef is a chief), so the head may stand for the whole."""
+    last = word.split("-")[-1]  # "Vize-Außenminister": the part after the last hyphen, then its own head
+    if not word[:1].isupper() or not last[:1].isalpha():
+        return None
+    parts = [m for m, pos in _model("de").analyze(last, taglevel=3)[1] if pos == "NN"]
+    head = parts[-1] if len(parts) > 1 else last.lower()
+    return head.capitalize() if head != word.lower() else None
+
+
 def proper_names(text: str, lang: str, outside: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int, str]]:
     """Runs of proper nouns with only spaces between them ("Sabrina Singh"), as (start, end, text);
     a token inside one of the ``outside`` spans (a place) ends a run and is left out."""

@@ -342,3 +342,17 @@ def test_a_sentence_is_read_once_per_question() -> None:
     again = answerer.run("Which river does the road follow?", "en", _ev(SHORE), citation=3)
     assert first is not None and again is not None and first.text == again.text == "Donez"
     assert (first.citation, again.citation) == (1, 3) and len(calls) == asked > 0
+
+
+@pytest.mark.parametrize("question,lang,sentence,expected", [
+    ("Which HR chief was stopped by the crowd?", "en",
+     "Demonstranten bedrängten Personalchef Xavier Broseta vor der Zentrale.", "Xavier Broseta"),
+    ("Welcher Konzern hat den Vertrag unterschrieben?", "de",
+     "Den Vertrag hat der Musikkonzern Sony Music unterschrieben.", "Sony Music"),
+])
+def test_which_is_answered_after_a_compound_whose_head_is_the_noun(question: str, lang: str, sentence: str,
+                                                                    expected: str) -> None:
+    """A German compound names a kind of its last noun: a Personalchef is a chief."""
+    chief = ShortAnswerer(lambda noun, words: noun == "chief" and words == ["Chef"])
+    short = chief.run(question, lang, _ev(sentence))
+    assert short is not None and short.text == expected and short.kind == "named"

@@ -6,7 +6,7 @@ import pytest
 
 from assistant.grounding.answer_types import answer_type
 from assistant.grounding.constraints import question_constraints
-from assistant.grounding.tagger import proper_names, tag
+from assistant.grounding.tagger import compound_head, proper_names, tag
 
 
 @pytest.mark.parametrize(("question", "name"), [
@@ -55,3 +55,11 @@ def test_a_noun_before_a_first_name_is_no_part_of_the_name() -> None:
 def test_a_title_before_a_name_is_no_part_of_it(question: str, lang: str, name: str) -> None:
     """A name is met by any of its words: with its title, "Minister" would meet any minister."""
     assert [c.text for c in question_constraints(question, lang) if c.kind == "name"] == [name]
+
+
+@pytest.mark.parametrize("word,head", [
+    ("Personalchef", "Chef"), ("Nachrichtenmagazin", "Magazin"), ("US-Nachrichtenmagazin", "Magazin"),
+    ("Vize-Außenminister", "Außenminister"), ("Region", None), ("Chef", None), ("berichtet", None),
+])
+def test_the_head_of_a_german_compound(word: str, head: str | None) -> None:
+    assert compound_head(word) == head
