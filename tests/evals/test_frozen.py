@@ -19,6 +19,8 @@ FROZEN = [
     # (file, which lines form the test half, number of lines, sha256 of those lines joined by "\n")
     ("answerability.jsonl", lambda o: o["split"] == "test", 102,
      "0624f3e18026ff8ef46d66e7f4229f5c3384fa105518d8fd916abbd7f858ac7c"),
+    ("reasons.jsonl", lambda o: o["split"] == "test", 16,
+     "32d4b687956638b2cd51c93c1485853ac8c385cafe71157dbda7ea4be60bda18"),
     ("data/support_labels.jsonl", lambda o: o["split"] == "held_out", 121,
      "e3580214c5f5947503b6caf1a6606618f8bbe23497874a32b70dde805ed785d7"),
 ]
