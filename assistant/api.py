@@ -19,7 +19,7 @@ from assistant.answering.speaker import asks_for_speaker, attributed_first
 from assistant.grounding.align import Alignment, ConstraintAligner
 from assistant.grounding.answer_types import answer_type, covering_first, typed_first
 from assistant.grounding.cities import city
-from assistant.grounding.constraints import question_constraints
+from assistant.grounding.constraints import Constraint, question_constraints
 from assistant.grounding.coverage import TermCoverage
 from assistant.grounding.elaboration import elaborated_first, holds_answer, spanned_first
 from assistant.grounding.gate import AnswerGate, GateDecision
@@ -199,7 +199,8 @@ class Assistant:
         question pins down. When the best evidence would have passed the gate but misses or
         contradicts one of them, the reply abstains and says what the articles do say instead."""
         s = self.settings
-        gate = AnswerGate(s.abstain_threshold, s.min_coverage, self.term_coverage, self._translation)
+        gate = AnswerGate(s.abstain_threshold, s.min_coverage, self.term_coverage, self._translation,
+                          s.premise_similarity)
         if not evidence:
             return [], gate.run(question, []), None
         aligner = self._aligner(question, lang)
@@ -217,6 +218,10 @@ class Assistant:
         unmet = aligner.unmet(chosen, evidence)
         if not unmet:
             decision = gate.run(question, chosen)
+            if decision.unstated and decision.coverage >= s.near_miss_coverage:
+                # the passage is on point, but what the why-question takes for granted did not happen there
+                event = " ".join(decision.unstated)
+                return [], decision, near_miss(lang, chosen[0], Alignment("missing", Constraint("event", event, event)))
             if decision.answer or alignments[id(evidence[0])].ok:
                 return chosen, decision, None
         best = evidence[0]
@@ -351,7 +356,8 @@ class Assistant:
 def near_miss(lang: str, evidence: Evidence, alignment: Alignment) -> NearMiss:
     assert alignment.constraint is not None
     quote = strip_markup(MARKER.sub("", evidence.text)).strip()
-    key = "near_conflict" if alignment.status == "conflict" else "near_missing"
+    key = ("near_conflict" if alignment.status == "conflict"
+           else "near_unstated" if alignment.constraint.kind == "event" else "near_missing")
     text = message(lang, key, asked=alignment.constraint.text, found=alignment.found, quote=quote)
     return NearMiss(text, alignment.reason(), alignment.status, alignment.constraint.text, alignment.found,
                     to_citation(evidence, 1))

@@ -28,6 +28,8 @@ MESSAGES = {
         "near_conflict": "Zu „{asked}“ steht nichts in den Artikeln; die nächste Stelle handelt von „{found}“: "
                          "{quote} [1]",
         "near_missing": "Zu „{asked}“ steht nichts in den Artikeln. Am nächsten kommt: {quote} [1]",
+        "near_unstated": "Was die Frage voraussetzt („{asked}“), berichten die Artikel nicht. Am nächsten kommt: "
+                         "{quote} [1]",
     },
     "en": {
         "abstain": "The articles do not say.",
@@ -39,6 +41,8 @@ MESSAGES = {
         "near_conflict": "The articles say nothing about “{asked}”; the closest passage is about “{found}” "
                          "instead: “{quote}” [1]",
         "near_missing": "The articles say nothing about “{asked}”. The closest passage: “{quote}” [1]",
+        "near_unstated": "The articles do not report what the question takes for granted (“{asked}”). "
+                         "The closest passage: “{quote}” [1]",
     },
 }
 

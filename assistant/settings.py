@@ -79,6 +79,9 @@ class Settings(BaseSettings):
     name_similarity: float = 0.75
     # a question word is covered by an article word whose vector is at least this close (grounding/coverage.py)
     word_similarity: float = 0.60
+    # a why-question's verb is stated by a passage word at least this close, else the question is refused
+    # as taking for granted what the articles do not report (grounding/premise.py). Chosen on dev (docs/EVALS.md)
+    premise_similarity: float = 0.51
 
     # answering
     backend: Backend = "extractive"

@@ -64,7 +64,7 @@ def _counts(snippet: str, word: str, lang: str) -> bool:
 
 @dataclass(frozen=True)
 class Constraint:
-    kind: str  # "place", "date", "year", "name" or "quote" (quoted words that are no name)
+    kind: str  # "place", "date", "year", "name", "quote" (quoted words that are no name), or "event" (premise.py)
     key: str  # gazetteer key, the year, or the name as written
     text: str  # as the question writes it
 

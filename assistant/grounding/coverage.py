@@ -24,7 +24,8 @@ _SCAFFOLD = frozenset(
     "laut zufolge artikel article articles bericht berichten report reports according corpus text passage "
     "genau genaue genauen exact exactly konkret konkreten concrete specific jeweils respectively insgesamt "
     "total welche welcher welches welchen welchem which what who whom whose wie how viele many much wann when "
-    "wo where warum why wer was heißt heisst called name namen named nennt nennen name gibt give geben "
+    "wo where warum wieso weshalb weswegen wozu inwiefern why wer was "
+    "heißt heisst called name namen named nennt nennen name gibt give geben "
     "steht stehen say says said sagt sagte do does did tell tells stated erklärt beiden both two zwei etwa "
     "about bisher so far currently derzeit has have had being been would could should may might will shall "
     "his her its their our your some other others besides apart from than more most now too even also first "
@@ -49,6 +50,14 @@ _WORD = re.compile(r"[^\W\d_][\w\-]*", re.UNICODE)
 class CoverageResult:
     coverage: float  # idf-weighted share of salient question words found in the evidence
     missing: tuple[str, ...]
+    closest: tuple[float, ...] = ()  # per missing word, its best word-vector similarity in the evidence
+
+    def closeness(self, word: str) -> float:
+        """How close the evidence comes to a missing word; 1.0 for a word that is not missing."""
+        if word not in self.missing:
+            return 1.0
+        at = self.missing.index(word)
+        return self.closest[at] if at < len(self.closest) else 0.0
 
 
 def salient_words(question: str) -> list[str]:
@@ -105,6 +114,7 @@ class TermCoverage:
         evidence_stems = set(tokenize(joined))
         weights: dict[str, float] = {}
         uncovered: list[str] = []
+        closest: dict[str, float] = {}
         covered_weight = 0.0
         for word in words:
             stems = tokenize(word)
@@ -129,6 +139,8 @@ class TermCoverage:
                         covered_weight += weights[word]
                     else:
                         still.append(word)
+                        closest[word] = float(sim)
                 uncovered = still
         total = sum(weights.values())
-        return CoverageResult(covered_weight / total if total else 1.0, tuple(uncovered))
+        return CoverageResult(covered_weight / total if total else 1.0, tuple(uncovered),
+                              tuple(closest.get(w, 0.0) for w in uncovered))

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from assistant.grounding.answer_types import answer_type, binds, counted_phrase, in_units
 from assistant.grounding.coverage import TermCoverage
+from assistant.grounding.premise import unstated
 from assistant.retrieval.retrieve import Evidence
 
 
@@ -28,21 +29,25 @@ class GateDecision:
     kind: str = ""
     kind_found: bool = True
     missing: tuple[str, ...] = ()
+    # the verbs of a why-question whose event the evidence does not state (``grounding/premise.py``)
+    unstated: tuple[str, ...] = ()
 
     def features(self) -> dict[str, object]:
         return {"score": round(self.score, 4), "coverage": round(self.coverage, 4), "kind": self.kind,
-                "kind_found": self.kind_found, "missing": list(self.missing)}
+                "kind_found": self.kind_found, "missing": list(self.missing), "unstated": list(self.unstated)}
 
 
 class AnswerGate:
     """All three signals are computed every time, so calibration sees them all."""
 
     def __init__(self, threshold: float, min_coverage: float, coverage: TermCoverage | None = None,
-                 close: Callable[[str, Sequence[str]], bool] | None = None) -> None:
+                 close: Callable[[str, Sequence[str]], bool] | None = None,
+                 premise_similarity: float | None = None) -> None:
         self.threshold = threshold
         self.min_coverage = min_coverage
         self.coverage = coverage
         self.close = close  # a word's translations among candidates, for what a number counts
+        self.premise_similarity = premise_similarity  # None: a why-question's event is not checked
 
     def run(self, question: str, chosen: Sequence[Evidence], places: bool = True) -> GateDecision:
         """``chosen``: the evidence to cite, the sentence that answers first (``typed_first``).
@@ -55,13 +60,16 @@ class AnswerGate:
         # the asked-for kind must be in the sentence cited first: ``answer_types.typed_first`` puts
         # the one holding it there when it is close to the best, not a runner-up on another subject
         found = kind is None or kind.held_by(chosen[0], question)
-        covered, missing = 1.0, ()
+        covered, missing, premise = 1.0, (), ()
         if self.coverage is not None:
             # per passage, best one: a paraphrased word is often one sentence away, but what the
             # question is about must meet in one place ("soldiers" here and "died" elsewhere is no answer)
             results = [self.coverage.run(question, [text]) for text in dict.fromkeys(e.chunk.text for e in chosen)]
             best = max(results, key=lambda r: r.coverage)
             covered, missing = best.coverage, best.missing
+            if self.premise_similarity is not None:
+                # stated in one of the passages is stated
+                premise = min((tuple(unstated(question, r, self.premise_similarity)) for r in results), key=len)
         signals = {"score": score, "coverage": covered, "kind": kind.name if kind else "", "kind_found": found,
                    "missing": missing}
         if score < self.threshold:
@@ -73,6 +81,10 @@ class AnswerGate:
                 self.close is not None and not binds(chosen[0].text, counted, self.close, places))):
             # a number about something else is no answer to "how many howitzers"
             return GateDecision(False, f"asks how many {' '.join(counted)}; the evidence counts none", **signals)
+        if premise:
+            # "why did X apologise" over a passage where nobody apologised: a reason for what did not happen
+            return GateDecision(False, f"asks why ({', '.join(premise)}); the evidence does not say it happened",
+                                **signals, unstated=premise)
         if covered < self.min_coverage:
             return GateDecision(False, f"evidence does not mention {', '.join(missing)} (coverage {covered:.2f})",
                                 **signals)

@@ -106,6 +106,8 @@ def test_the_first_interrogative_decides_the_kind(question: str) -> None:
 def test_salient_words_drop_scaffolding() -> None:
     assert salient_words("Welches Amt hat er laut dem Artikel inne?") == []
     assert "Journalist" in salient_words("Welcher Journalist hat den Bericht verfasst?")
+    # every interrogative is scaffolding, not only the commonest ones
+    assert salient_words("Weshalb, wieso und wozu entschied das Parlament?") == ["entschied", "Parlament"]
 
 
 def test_coverage_across_languages(default_assistant: Assistant) -> None:
