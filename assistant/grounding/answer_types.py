@@ -2,8 +2,9 @@
 
 The kind is read from the question's grammar, a closed class in each language: "wie viele" /
 "how many" asks for a number, "wie alt" / "how old" for an age, "wann" / "when" for a time,
-"was kostet" / "how much … cost" for money. The evidence must hold a value of that kind: a
-number, an age, a date, an amount in a currency. Currency names and symbols come from CLDR
+"was kostet" / "how much … cost" for money, "warum" / "why" for a reason. The evidence must hold a
+value of that kind: a number, an age, a date, an amount in a currency (a reason, marked by a
+connective, and a person are preferred, never required). Currency names and symbols come from CLDR
 through ``babel`` (the currencies legal tender somewhere), not from a hand-typed list.
 
 What a question counts ("Wie viele *Angestellte* …", "How many *islands* …") must be what the
@@ -66,7 +67,7 @@ _DIMENSIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
      r"wie weit|wie tief|wie breit|how far|how tall|how deep|how wide", ("length",)),
 )
 # an interrogative that asks for no kind: "Why was the bridge closed *when* the storm came?" asks why, not when
-_UNTYPED = re.compile(r"\b(?:warum|wieso|weshalb|weswegen|wozu|why|how come|"
+_UNTYPED = re.compile(r"\b(?:warum|wieso|weshalb|weswegen|wozu|why|how come|aus welchem grund|for what reason|"
                       r"how (?:did|does|do|is|are|was|were|has|have|had|can|could|will|would|should))\b", re.I)
 _NUMBER_RE = re.compile(_NUMBER, re.I)
 # "In welcher Stadt", "Which Venezuelan city", "in what port city": the city nouns are a closed class
@@ -176,6 +177,20 @@ def _p(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.I)
 
 
+# the interrogatives that ask for a reason or a purpose (a closed class), and what marks a reason in
+# a sentence: causal and final connectives and the nouns that name a cause, also closed classes. A
+# reason is preferred, never required: a sentence may state it without a marker
+_ASKS_REASON = _p(r"\b(?:warum|wieso|weshalb|weswegen|wozu|why|how come|aus welchem grund|for what reason)\b")
+REASON = AnswerType("reason", _ASKS_REASON, _p(
+    r"\b(?:weil|denn|wegen|aufgrund|infolge|angesichts|deshalb|deswegen|daher|darum|gr[üu]nde?s?|ursachen?|"
+    r"zurückzuführen|because|due to|owing to|as a result|reasons?|causes?|in order to|so that|therefore)\b|"
+    r"(?:^|[,;–]\s*)da\b|\bum\b[^.,;]{1,80}\bzu\s+\w+"), required=False)
+
+
+def asks_reason(question: str) -> bool:
+    return bool(_ASKS_REASON.search(question))
+
+
 @lru_cache(maxsize=1)
 def answer_types() -> tuple[AnswerType, ...]:
     """The most specific first: "how much money" is a money question before it is a number question."""
@@ -242,12 +257,13 @@ def _measured(kinds: tuple[str, ...]) -> str:
 
 
 def answer_type(question: str) -> AnswerType | None:
-    """The kind the question's first interrogative asks for; None when that one asks for no kind."""
+    """The kind the question's first interrogative asks for (a why-question: a reason); None when that
+    one asks for no kind ("how did …", "what …")."""
     found = next(((t, m) for t in answer_types() if (m := t.question.search(question))), None)
-    if found is None:
-        return None
     untyped = _UNTYPED.search(question)
-    return None if untyped is not None and untyped.start() < found[1].start() else found[0]
+    if untyped is not None and (found is None or untyped.start() < found[1].start()):
+        return REASON if asks_reason(untyped.group()) else None
+    return None if found is None else found[0]
 
 
 COUNTED = re.compile(r"\b(?:wie ?viele?n?|wieviele?n?|how many|how much|anzahl der|number of)\s+([^?.!,;]{0,60})",

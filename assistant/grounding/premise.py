@@ -13,19 +13,10 @@ languages), at a lower bar (``premise_similarity``), so "leave" is met by "verlÃ
 
 from __future__ import annotations
 
-import re
-
+from assistant.grounding.answer_types import asks_reason
 from assistant.grounding.coverage import CoverageResult
 from assistant.grounding.tagger import has_model, tag
 from assistant.language import detect_language
-
-# the interrogatives that ask for a reason or a purpose: a closed class
-_REASON = re.compile(r"\b(?:warum|wieso|weshalb|weswegen|wozu|why|how come|aus welchem grund|"
-                     r"for what reason)\b", re.I)
-
-
-def asks_reason(question: str) -> bool:
-    return bool(_REASON.search(question))
 
 
 def premise_verbs(question: str, lang: str | None = None) -> list[str]:

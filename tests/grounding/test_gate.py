@@ -96,11 +96,29 @@ def test_a_german_preis_may_be_a_prize() -> None:
     assert getattr(answer_type("Zu welchem Preis wird das Gerät verkauft?"), "name", None) == "money"
 
 
-@pytest.mark.parametrize("question", ["Why was the bridge closed when the storm came?",
-                                      "Warum war die Brücke gesperrt, als der Zug kam?",
-                                      "How did the minister react when he was asked?"])
-def test_the_first_interrogative_decides_the_kind(question: str) -> None:
-    assert answer_type(question) is None
+@pytest.mark.parametrize("question,kind", [("Why was the bridge closed when the storm came?", "reason"),
+                                           ("Warum war die Brücke gesperrt, als der Zug kam?", "reason"),
+                                           ("Aus welchem Grund trat er zurück, und wann?", "reason"),
+                                           ("How did the minister react when he was asked?", None),
+                                           ("Wer erklärte, warum die Brücke gesperrt war?", "person")])
+def test_the_first_interrogative_decides_the_kind(question: str, kind: str | None) -> None:
+    assert getattr(answer_type(question), "name", None) == kind
+
+
+@pytest.mark.parametrize("sentence,held", [
+    ("Er hat seinen Start wegen mangelnder Fitness abgesagt.", True),
+    ("Sie sehen darin eine Bedrohung, da die Truppen Kampferfahrung sammeln könnten.", True),
+    ("Grund sei das schwierige Marktumfeld, bestätigte der Konzern.", True),
+    ("The bridge was closed because the storm had damaged it.", True),
+    ("Die Frachter drohten abzutreiben, weil Unbekannte die Taue gelöst hatten.", True),
+    # a word that only begins like a cause, and a report without one
+    ("Die Grundrechte der Bürger gelten weiter.", False),
+    ("Der Konzern zieht sich aus dem Projekt zurück.", False),
+])
+def test_a_reason_is_marked_by_a_connective_or_a_noun_of_cause(sentence: str, held: bool) -> None:
+    kind = answer_type("Warum zieht sich der Konzern zurück?")
+    assert kind is not None and not kind.required
+    assert bool(kind.evidence.search(sentence)) is held
 
 
 def test_salient_words_drop_scaffolding() -> None:
