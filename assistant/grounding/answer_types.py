@@ -66,8 +66,11 @@ _DIMENSIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("höhe|länge|breite|tiefe|entfernung|distanz|height|length|width|depth|distance",
      r"wie weit|wie tief|wie breit|how far|how tall|how deep|how wide", ("length",)),
 )
-# an interrogative that asks for no kind: "Why was the bridge closed *when* the storm came?" asks why, not when
-_UNTYPED = re.compile(r"\b(?:warum|wieso|weshalb|weswegen|wozu|why|how come|aus welchem grund|for what reason|"
+# the interrogatives that ask for a reason or a purpose (a closed class)
+_WHY = r"warum|wieso|weshalb|weswegen|wozu|why|how come|aus welchem grund|for what reason"
+# an interrogative that asks for no kind of value: "Why was the bridge closed *when* the storm came?" asks
+# why, not when
+_UNTYPED = re.compile(rf"\b(?:{_WHY}|"
                       r"how (?:did|does|do|is|are|was|were|has|have|had|can|could|will|would|should))\b", re.I)
 _NUMBER_RE = re.compile(_NUMBER, re.I)
 # "In welcher Stadt", "Which Venezuelan city", "in what port city": the city nouns are a closed class
@@ -177,10 +180,9 @@ def _p(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.I)
 
 
-# the interrogatives that ask for a reason or a purpose (a closed class), and what marks a reason in
-# a sentence: causal and final connectives and the nouns that name a cause, also closed classes. A
-# reason is preferred, never required: a sentence may state it without a marker
-_ASKS_REASON = _p(r"\b(?:warum|wieso|weshalb|weswegen|wozu|why|how come|aus welchem grund|for what reason)\b")
+# what marks a reason in a sentence: causal and final connectives and the nouns that name a cause,
+# closed classes. A reason is preferred, never required: a sentence may state it without a marker
+_ASKS_REASON = _p(rf"\b(?:{_WHY})\b")
 REASON = AnswerType("reason", _ASKS_REASON, _p(
     r"\b(?:weil|denn|wegen|aufgrund|infolge|angesichts|deshalb|deswegen|daher|darum|gr[üu]nde?s?|ursachen?|"
     r"zurückzuführen|because|due to|owing to|as a result|reasons?|causes?|in order to|so that|therefore)\b|"

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from assistant.grounding.answer_types import answer_type, binds, counted_phrase, in_units
 from assistant.grounding.coverage import TermCoverage
-from assistant.grounding.premise import unstated
+from assistant.grounding.premise import premise_verbs, unstated
 from assistant.retrieval.retrieve import Evidence
 
 
@@ -67,9 +67,10 @@ class AnswerGate:
             results = [self.coverage.run(question, [text]) for text in dict.fromkeys(e.chunk.text for e in chosen)]
             best = max(results, key=lambda r: r.coverage)
             covered, missing = best.coverage, best.missing
-            if self.premise_similarity is not None:
+            verbs = premise_verbs(question) if self.premise_similarity is not None else []
+            if verbs:
                 # stated in one of the passages is stated
-                premise = min((tuple(unstated(question, r, self.premise_similarity)) for r in results), key=len)
+                premise = min((tuple(unstated(verbs, r, self.premise_similarity)) for r in results), key=len)
         signals = {"score": score, "coverage": covered, "kind": kind.name if kind else "", "kind_found": found,
                    "missing": missing}
         if score < self.threshold:

@@ -13,6 +13,8 @@ languages), at a lower bar (``premise_similarity``), so "leave" is met by "verl√
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from assistant.grounding.answer_types import asks_reason
 from assistant.grounding.coverage import CoverageResult
 from assistant.grounding.tagger import has_model, tag
@@ -30,10 +32,8 @@ def premise_verbs(question: str, lang: str | None = None) -> list[str]:
     return list(dict.fromkeys(t.text for t in tag(question, lang) if t.pos.startswith("VV")))
 
 
-def unstated(question: str, coverage: CoverageResult, at_least: float, lang: str | None = None) -> list[str]:
-    """The premise verbs the evidence does not state: missing from it (``coverage``), and no word of
-    it even ``at_least`` close. The bar is below the one that covers a question word, because a
+def unstated(verbs: Sequence[str], coverage: CoverageResult, at_least: float) -> list[str]:
+    """The premise ``verbs`` the evidence does not state: missing from it (``coverage``), and no word
+    of it even ``at_least`` close. The bar is below the one that covers a question word, because a
     verb is paraphrased more often than a noun ("quit" and "verl√§sst": 0.58); chosen on dev."""
-    if not coverage.missing:
-        return []
-    return [v for v in premise_verbs(question, lang) if coverage.closeness(v) < at_least]
+    return [v for v in verbs if coverage.closeness(v) < at_least]
