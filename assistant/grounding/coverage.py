@@ -17,20 +17,21 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.stopwords import FUNCTION_WORDS
 from assistant.tokens import STOPWORDS, tokenize
 
-# words that frame a question rather than name its subject
+# words that frame a question rather than name its subject (function words are in stopwords.FUNCTION_WORDS)
 _SCAFFOLD = frozenset(
     "laut zufolge artikel article articles bericht berichten report reports according corpus text passage "
     "genau genaue genauen exact exactly konkret konkreten concrete specific jeweils respectively insgesamt "
-    "total welche welcher welches welchen welchem which what who whom whose wie how viele many much wann when "
-    "wo where warum wieso weshalb weswegen wozu inwiefern why wer was "
-    "heißt heisst called name namen named nennt nennen name gibt give geben "
-    "steht stehen say says said sagt sagte do does did tell tells stated erklärt beiden both two zwei etwa "
-    "about bisher so far currently derzeit has have had being been would could should may might will shall "
-    "his her its their our your some other others besides apart from than more most now too even also first "
-    "kind sort type source sources person people man woman mann frau according described describe describes "
-    "mention mentioned mentions erwähnt beschreibt beschrieben nennt genannt article's "
+    "total welche welcher welches welchen welchem whose wie viele many much wann "
+    "wo warum wieso weshalb weswegen wozu inwiefern wer was "
+    "heißt heisst called name namen named nennt nennen gibt give geben "
+    "steht stehen say says said sagt sagte tell tells stated erklärt beiden two zwei etwa "
+    "bisher far currently derzeit would could may might shall "
+    "others besides apart even also first "
+    "kind sort type source sources person people man woman mann frau described describe describes "
+    "mention mentioned mentions erwähnt beschreibt beschrieben genannt article's "
     # attributes whose value, not whose name, is in the text: "Welches Amt hat er inne?" -> "Vize-Außenminister"
     "amt inne rolle role funktion function position posten job titel title beruf occupation hold holds "
     "monat month tag day".split())
@@ -39,11 +40,13 @@ _SCAFFOLD = frozenset(
 _HEAD_NOUN = re.compile(r"\b(?:welche[rsnm]?|which|what)\s+([\w\-]+)(?:\s+([\w\-]+))?", re.I)
 HEAD_WEIGHT = 3.0
 # conjunctions and particles the stopword lists miss; "falls" must not stand in for "gefallen"
-_FUNCTION_WORDS = frozenset(
+_PARTICLES = frozenset(
     "falls sowie sowohl weder noch bereits derzeit etwa lediglich demnach zufolge bisher jedoch zudem "
     "damit dabei dazu daher deshalb darüber davon indem obwohl sondern während wobei womit worauf "
     "also although however whether while unless since because therefore thus".split())
 _WORD = re.compile(r"[^\W\d_][\w\-]*", re.UNICODE)
+_NOT_SALIENT = STOPWORDS | FUNCTION_WORDS | _SCAFFOLD
+_NOT_EVIDENCE = STOPWORDS | FUNCTION_WORDS | _PARTICLES
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,7 @@ def salient_words(question: str) -> list[str]:
     words = []
     for word in _WORD.findall(question):
         lw = word.lower()
-        if len(lw) < 3 or lw in STOPWORDS or lw in _SCAFFOLD:
+        if len(lw) < 3 or lw in _NOT_SALIENT:
             continue
         words.append(word)
     return list(dict.fromkeys(words))
@@ -129,7 +132,7 @@ class TermCoverage:
                 uncovered.append(word)
         if uncovered:
             candidates = [w for w in dict.fromkeys(_WORD.findall(joined))
-                          if len(w) >= 4 and w.lower() not in STOPWORDS and w.lower() not in _FUNCTION_WORDS]
+                          if len(w) >= 4 and w.lower() not in _NOT_EVIDENCE]
             if candidates:
                 sims = self._vectors(candidates) @ self._vectors(uncovered).T
                 best = sims.max(axis=0)

@@ -128,6 +128,16 @@ def test_salient_words_drop_scaffolding() -> None:
     assert salient_words("Weshalb, wieso und wozu entschied das Parlament?") == ["entschied", "Parlament"]
 
 
+def test_function_words_are_no_subject_in_either_language() -> None:
+    # "after", "were" and "only" are no more a thing to find in the evidence than "nach", "waren", "nur"
+    assert salient_words("Which company's CEO will Kasper Rorsted succeed after leaving Henkel?") == [
+        "company", "CEO", "Kasper", "Rorsted", "succeed", "leaving", "Henkel"]
+    assert salient_words("What were the accusations only about?") == ["accusations"]
+    assert salient_words("Welche Vorwürfe waren es nur?") == ["Vorwürfe"]
+    # nor is an auxiliary the German list lacks: "Wer wurde …" is not covered by any passive sentence
+    assert salient_words("Wer wurde 2021 Fußball-Europameister?") == ["Fußball-Europameister"]
+
+
 def test_coverage_across_languages(default_assistant: Assistant) -> None:
     coverage: TermCoverage = default_assistant.term_coverage
     passage = "Der von Seoul einbestellte russische Botschafter erklärt lediglich, dass die Zusammenarbeit …"
