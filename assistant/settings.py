@@ -72,7 +72,7 @@ class Settings(BaseSettings):
     cover_margin: float = 0.1
     # when the sentence cited first lacks the asked-for kind, the next this many sentences of its article
     # may hold it (grounding/elaboration.py); 0: never. Chosen on dev (docs/EVALS.md)
-    follow_window: int = 2
+    follow_window: int = 4
     # a near miss is shown only when the evidence covers this share of the question's words (gate coverage)
     near_miss_coverage: float = 0.5
     # a word of an English name may meet its German translation this close, never another name (grounding/align.py)
