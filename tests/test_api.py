@@ -193,28 +193,29 @@ def test_a_year_may_stand_beside_the_count_a_country_may_not(make_assistant, tmp
     assert assistant.ask("Wie viele Einwohner wird Äthiopien im Jahr 2050 haben?").abstained
 
 
-STRIKE = ("Streik bei Air France\n\n"
-          "Paris – Bei Air France wird am Montag gestreikt. Im Streit mit der Konzernführung hatten drei "
-          "Gewerkschaften für Montag zu Streiks aufgerufen. Die Fluggesellschaft rechnete lediglich mit "
-          "Verspätungen.\n")
+
+COUNCIL = ("Antrag im Gemeinderat\n\n"
+           "Graz – Im Gemeinderat wurde am Donnerstag über den Ausbau der Straßenbahn debattiert. Nach langer "
+           "Debatte hatten zwei Fraktionen den Antrag zum Ausbau der Linie eingebracht. Eine Entscheidung fällt "
+           "erst im Herbst.\n")
 
 
 def test_a_passage_that_says_the_asked_noun_only_as_the_question_does_is_a_near_miss(make_assistant, tmp_path
                                                                                      ) -> None:
-    """"Welche drei Gewerkschaften …?" is not answered by "drei Gewerkschaften hatten … aufgerufen":
+    """"Welche zwei Fraktionen …?" is not answered by "zwei Fraktionen hatten den Antrag … eingebracht":
     the passage says what kind of thing, not which one; the reply says so and shows it."""
-    question = "Welche drei Gewerkschaften hatten bei Air France für Montag zu Streiks aufgerufen?"
+    question = "Welche zwei Fraktionen hatten im Grazer Gemeinderat den Antrag zum Ausbau der Linie eingebracht?"
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    (corpus / "streik.txt").write_text(STRIKE, encoding="utf-8")
+    (corpus / "antrag.txt").write_text(COUNCIL, encoding="utf-8")
     assistant = make_assistant(corpus_dir=corpus)
     assistant.ingest()
     answer = assistant.ask(question)
     assert answer.abstained and answer.nearest is not None, answer.text
-    assert answer.nearest.text.startswith("Die Artikel sprechen von „Gewerkschaften“"), answer.nearest.text
-    assert "drei Gewerkschaften" in answer.nearest.citation.quote
-    (corpus / "streik.txt").write_text(STRIKE.replace("drei Gewerkschaften", "die drei Gewerkschaften CGT, FO "
-                                                      "und SNPL"), encoding="utf-8")
+    assert answer.nearest.text.startswith("Die Artikel sprechen von „Fraktionen“"), answer.nearest.text
+    assert "zwei Fraktionen" in answer.nearest.citation.quote
+    (corpus / "antrag.txt").write_text(COUNCIL.replace("zwei Fraktionen", "die zwei Fraktionen KPÖ und Grüne"),
+                                       encoding="utf-8")
     assistant.ingest()
     named = assistant.ask(question)
-    assert not named.abstained and "CGT" in named.text, named.text
+    assert not named.abstained and "KPÖ" in named.text, named.text

@@ -245,8 +245,7 @@ def restated(text: str, question: str, same: Callable[[str, str], bool] | None =
     right before it ("einen offensiven Einsatz") or in the words after it ("der Konzern Dongfeng", "die
     Partei von Kanzler …"). None when ``text`` does not say the noun."""
     asked = asked_noun(question)
-    stems = tokenize(asked[0]) if asked else []
-    if not stems:
+    if asked is None or not (stems := tokenize(asked[0])):
         return None
     given = set(tokenize(question))
     words = _WORD.findall(text)
@@ -256,4 +255,4 @@ def restated(text: str, question: str, same: Callable[[str, str], bool] | None =
         near = [*words[max(0, at - RESTATED_WINDOW): at], *words[at + 1: at + 1 + RESTATED_WINDOW]]
         if any(stem not in given for word in near for stem in tokenize(word)):
             return None
-    return asked[0] if hits and asked else None
+    return asked[0] if hits else None
