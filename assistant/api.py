@@ -14,7 +14,6 @@ from llama_index.core.llms import LLM
 from assistant.answering.answer import Composed, Composer, select_evidence, to_citation
 from assistant.answering.followup import QuestionRewriter
 from assistant.answering.llm import make_llm
-from assistant.answering.named import asked_noun, restated
 from assistant.answering.short_answer import ShortAnswerer
 from assistant.answering.speaker import asks_for_speaker, attributed_first
 from assistant.grounding.align import Alignment, ConstraintAligner
@@ -223,14 +222,6 @@ class Assistant:
                 # the passage is on point, but what the why-question takes for granted did not happen there
                 event = " ".join(decision.unstated)
                 return [], decision, near_miss(lang, chosen[0], Alignment("missing", Constraint("event", event, event)))
-            if decision.answer and (noun := self._unnamed(question, lang, chosen[0], shorts)):
-                # "Welche drei Gewerkschaften …?" over "… hatten drei Gewerkschaften … aufgerufen": the
-                # passage says the kind of thing the question asks about, not which one
-                refused = GateDecision(False, f"names {noun} but not which one", decision.score, decision.coverage,
-                                       decision.kind, decision.kind_found, decision.missing)
-                near = (near_miss(lang, chosen[0], Alignment("missing", Constraint("which", noun, noun)))
-                        if decision.coverage >= s.near_miss_coverage else None)
-                return [], refused, near
             if decision.answer or alignments[id(evidence[0])].ok:
                 return chosen, decision, None
         best = evidence[0]
@@ -247,25 +238,6 @@ class Assistant:
         # a near miss only where the evidence is on point but for the constraint: most question words in it
         on_point = unconstrained.answer and unconstrained.coverage >= s.near_miss_coverage
         return [], refused, near_miss(lang, best, alignment) if on_point else None
-
-    def _unnamed(self, question: str, lang: str, first: Evidence, shorts: ShortAnswerer) -> str | None:
-        """The noun an untyped which-question asks about, when the sentence cited first says only it,
-        as the question does, and gives no short answer (``answering/named.restated``)."""
-        if answer_type(question) is not None:
-            return None
-        same: Callable[[str, str], bool] | None = None
-        if detect_language(first.text) != lang:
-            words = [w for w in re.findall(r"[^\W\d_][\w\-]*", first.text) if len(w) >= 4]
-            asked = asked_noun(question)
-            # one batch: only a sentence with a translation of the noun is compared word by word
-            if asked is None or not self._translation(asked[0], words):
-                return None
-
-            def same(noun: str, word: str) -> bool:
-                return self._translation(noun, [word])
-
-        noun = restated(first.text, question, same)
-        return noun if noun and shorts.run(question, lang, first) is None else None
 
     def _aligner(self, question: str, lang: str) -> ConstraintAligner:
         coverage, s = self.term_coverage, self.settings
@@ -384,9 +356,8 @@ class Assistant:
 def near_miss(lang: str, evidence: Evidence, alignment: Alignment) -> NearMiss:
     assert alignment.constraint is not None
     quote = strip_markup(MARKER.sub("", evidence.text)).strip()
-    kind = alignment.constraint.kind
-    key = ("near_conflict" if alignment.status == "conflict" else "near_unstated" if kind == "event"
-           else "near_unnamed" if kind == "which" else "near_missing")
+    key = ("near_conflict" if alignment.status == "conflict"
+           else "near_unstated" if alignment.constraint.kind == "event" else "near_missing")
     text = message(lang, key, asked=alignment.constraint.text, found=alignment.found, quote=quote)
     return NearMiss(text, alignment.reason(), alignment.status, alignment.constraint.text, alignment.found,
                     to_citation(evidence, 1))

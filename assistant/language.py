@@ -30,8 +30,6 @@ MESSAGES = {
         "near_missing": "Zu „{asked}“ steht nichts in den Artikeln. Am nächsten kommt: {quote} [1]",
         "near_unstated": "Was die Frage voraussetzt („{asked}“), berichten die Artikel nicht. Am nächsten kommt: "
                          "{quote} [1]",
-        "near_unnamed": "Die Artikel sprechen von „{asked}“, ohne zu sagen, um wen oder was es sich handelt. "
-                        "Am nächsten kommt: {quote} [1]",
     },
     "en": {
         "abstain": "The articles do not say.",
@@ -45,7 +43,6 @@ MESSAGES = {
         "near_missing": "The articles say nothing about “{asked}”. The closest passage: “{quote}” [1]",
         "near_unstated": "The articles do not report what the question takes for granted (“{asked}”). "
                          "The closest passage: “{quote}” [1]",
-        "near_unnamed": "The articles speak of “{asked}” without saying which. The closest passage: “{quote}” [1]",
     },
 }
 

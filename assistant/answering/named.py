@@ -138,8 +138,6 @@ _NOUNS = frozenset({"NN", "NNI", "NE", "NN1", "NN2", "NP0"})
 _COMMON_NOUNS = frozenset({"NN0", "NN1", "NN2"})
 _GENITIVE_ARTICLES = frozenset("des der eines einer".split())
 MAX_PHRASE_TOKENS = 8
-# words either side of a restated noun where a word the question does not give would say which one
-RESTATED_WINDOW = 2
 
 
 def asked_preposition(question: str) -> str | None:
@@ -234,25 +232,3 @@ def noun_phrase(text: str, lang: str, noun: str, question: str, same: Callable[[
             start -= 1
         return tokens[start].start, tokens[end - 1].end
     return None
-
-
-def restated(text: str, question: str, same: Callable[[str, str], bool] | None = None) -> str | None:
-    """The noun a which-question asks about, when ``text`` says it only as the question does: "Im
-    Streit … hatten drei Gewerkschaften für Montag zu Streiks aufgerufen" for "Welche drei
-    Gewerkschaften hatten … für Montag zu Streiks aufgerufen?". Such a sentence names the kind of
-    thing, not which one. The noun is compared by stem, or by ``same`` (a translation, for a question
-    in another language than ``text``); it says which one when a word the question does not give stands
-    right before it ("einen offensiven Einsatz") or in the words after it ("der Konzern Dongfeng", "die
-    Partei von Kanzler …"). None when ``text`` does not say the noun."""
-    asked = asked_noun(question)
-    if asked is None or not (stems := tokenize(asked[0])):
-        return None
-    given = set(tokenize(question))
-    words = _WORD.findall(text)
-    hits = [at for at, word in enumerate(words)
-            if tokenize(word) == stems or (same is not None and word[:1].isalpha() and same(asked[0], word))]
-    for at in hits:
-        near = [*words[max(0, at - RESTATED_WINDOW): at], *words[at + 1: at + 1 + RESTATED_WINDOW]]
-        if any(stem not in given for word in near for stem in tokenize(word)):
-            return None
-    return asked[0] if hits else None

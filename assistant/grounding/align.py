@@ -54,8 +54,6 @@ class Alignment:
         c = self.constraint
         if self.status == "conflict":
             return f"asks about {c.text} ({c.kind}); the passage is about {self.found}"
-        if c.kind == "which":
-            return f"asks which {c.text}; the passage names none"
         return f"asks about {c.text} ({c.kind}); the passage does not mention it"
 
 

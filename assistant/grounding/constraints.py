@@ -64,9 +64,7 @@ def _counts(snippet: str, word: str, lang: str) -> bool:
 
 @dataclass(frozen=True)
 class Constraint:
-    # "place", "date", "year", "name", "quote" (quoted words that are no name); for a near miss only, "event"
-    # (premise.py) and "which" (a which-question's noun, said but not which one: answering/named.restated)
-    kind: str
+    kind: str  # "place", "date", "year", "name", "quote" (quoted words that are no name), or "event" (premise.py)
     key: str  # gazetteer key, the year, or the name as written
     text: str  # as the question writes it
 
