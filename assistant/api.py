@@ -23,7 +23,7 @@ from assistant.grounding.constraints import Constraint, question_constraints
 from assistant.grounding.coverage import TermCoverage
 from assistant.grounding.elaboration import elaborated_first, holds_answer, spanned_first
 from assistant.grounding.gate import AnswerGate, GateDecision
-from assistant.grounding.parts import question_parts
+from assistant.grounding.parts import asks_itself, question_parts
 from assistant.grounding.tagger import tag
 from assistant.grounding.verify import MARKER, SupportJudge
 from assistant.ingest.corpus import SURROGATE
@@ -171,7 +171,9 @@ class Assistant:
             return
         composer = Composer(self.llm, self.judge(), shorts)
         composed: Composed | None = None
-        for event in composer.stream(rewritten if rewritten != cleaned else cleaned, lang, chosen):
+        # a follow-up with an interrogative of its own is answered for what it asks, as the gate judged it
+        asked = cleaned if asks_itself(cleaned) else rewritten
+        for event in composer.stream(rewritten, lang, chosen, asked):
             if isinstance(event, TextDelta):
                 timings.setdefault("first_token", _ms(started))
                 yield event.text
@@ -195,9 +197,10 @@ class Assistant:
         """The evidence to cite and whether it answers the question as asked.
 
         Evidence about another country, year or month than the question's (a conflict, ``grounding/align.py``)
-        is never cited, and the cited evidence together must meet every place, date and name the
-        question pins down. When the best evidence would have passed the gate but misses or
-        contradicts one of them, the reply abstains and says what the articles do say instead."""
+        is never cited, and one cited article must meet every place, date and name the question pins
+        down and hold the asked-for value (``ConstraintAligner.one_article``); it is cited first.
+        When the best evidence would have passed the gate but misses or contradicts one of them, the
+        reply abstains and says what the articles do say instead."""
         s = self.settings
         gate = AnswerGate(s.abstain_threshold, s.min_coverage, self.term_coverage, self._translation,
                           s.premise_similarity)
@@ -215,7 +218,12 @@ class Assistant:
         parts = question_parts(question)
         if len(parts) > 1:
             chosen = self._part_leads(parts, lang, evidence, chosen, shorts)
-        unmet = aligner.unmet(chosen, evidence)
+        if len(parts) > 1:  # two questions may be answered from two articles
+            unmet = aligner.unmet(chosen, evidence)
+        else:
+            kind = answer_type(question)
+            chosen, unmet = aligner.one_article(chosen, evidence, (lambda e: kind.held_by(e, question))
+                                                if kind is not None and kind.required else (lambda e: True))
         if not unmet:
             decision = gate.run(question, chosen)
             if decision.unstated and decision.coverage >= s.near_miss_coverage:

@@ -54,7 +54,8 @@ class ShortAnswer:
     citation: int
     start: int
     end: int
-    # what it was found by: count, money, measure, age, time, exact_date, speaker (who said it), named (which one)
+    # what it was found by: count, money, measure, age, time, exact_date, speaker (who said it), named (which one),
+    # reason (the clause that says why)
     kind: str
 
     def to_dict(self) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -178,16 +179,65 @@ FORECAST = ("Bevölkerung wächst\n\n"
             "Äthiopien und Kongo unter den bevölkerungsreichsten Staaten wiederfinden.\n")
 
 
+def _on_articles(make_assistant, tmp_path, articles: dict[str, str]) -> Assistant:
+    """An assistant on a corpus of made-up articles (file name -> text), ingested."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, text in articles.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    assistant = make_assistant(corpus_dir=corpus)
+    assistant.ingest()
+    return assistant
+
+
 def test_a_year_may_stand_beside_the_count_a_country_may_not(make_assistant, tmp_path) -> None:
     """The year asked for may stand a sentence or two from the count ("Bilanz der Tagung 2014/15"),
     and "Wien" places the report in Austria; a country named beside a count of the world's people
     does not make it that country's."""
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "parlament.txt").write_text(PARLIAMENT, encoding="utf-8")
-    (corpus / "prognose.txt").write_text(FORECAST, encoding="utf-8")
-    assistant = make_assistant(corpus_dir=corpus)
-    assistant.ingest()
+    assistant = _on_articles(make_assistant, tmp_path, {"parlament.txt": PARLIAMENT, "prognose.txt": FORECAST})
     answer = assistant.ask("Wie viele Gesetze hat der österreichische Nationalrat in der Tagung 2014/15 beschlossen?")
     assert answer.text.startswith("123 Gesetze [1]."), answer.text
     assert assistant.ask("Wie viele Einwohner wird Äthiopien im Jahr 2050 haben?").abstained
+
+
+BAKERY = ("Bäckerei schließt nach 90 Jahren\n\n"
+          "Graz – Die Bäckermeisterin Lena Hoffmann (31) schließt Ende Mai den Familienbetrieb in der Altstadt. "
+          "Die Miete sei zu hoch geworden, sagte sie am Montag.\n")
+BRIDGE = ("Brücke bleibt gesperrt\n\n"
+          "Linz – Die Sprecherin der Stadt, Maria Keller, teilte am Montag mit, dass die Donaubrücke bis Herbst "
+          "gesperrt bleibt. Gutachter hatten Risse in zwei Pfeilern gefunden.\n")
+
+
+def test_what_the_question_pins_down_is_met_in_the_answering_sentences_own_article(make_assistant, tmp_path
+                                                                                   ) -> None:
+    """An age asked of one person is not answered by another person's age because a second cited
+    article names the one asked about. The other person's sentence is put first here, as a ranking
+    may put it on a larger archive."""
+    assistant = _on_articles(make_assistant, tmp_path, {"baeckerei.txt": BAKERY, "bruecke.txt": BRIDGE})
+    assert assistant.ask("Wie alt ist Lena Hoffmann?").text.startswith("31 [1].")
+    question = "Wie alt ist die Sprecherin Maria Keller?"
+    _, evidence = assistant.retrieve(question)
+    other = next(e for e in evidence if "Hoffmann (31)" in e.text)
+    asked = next(e for e in evidence if "Maria Keller" in e.text)
+    top = max(e.score for e in evidence)
+    ranked = [replace(other, score=top + 0.02), replace(asked, score=top + 0.01),
+              *(e for e in evidence if e is not other and e is not asked)]
+    chosen, decision, _ = assistant.choose(question, "de", ranked)
+    assert not chosen and not decision.answer, decision.reason
+
+
+CLOSURE = ("Donaubrücke gesperrt\n\n"
+           "Linz – Die Stadt hat die Donaubrücke am Montag gesperrt, weil Gutachter Risse in zwei Pfeilern gefunden "
+           "haben. Die Gutachter warnen außerdem vor Rost an den Geländern. Die Reparatur soll drei Millionen Euro "
+           "kosten und bis Herbst dauern.\n")
+
+
+def test_a_follow_up_in_its_own_words_is_answered_for_what_it_asks(make_assistant, tmp_path) -> None:
+    """"Und wovor warnen die Gutachter außerdem?" after a why-question asks no reason: the reason
+    of the question before is no short answer to it."""
+    assistant = _on_articles(make_assistant, tmp_path, {"bruecke.txt": CLOSURE})
+    first = assistant.ask("Warum hat die Stadt die Donaubrücke gesperrt?")
+    assert first.short_answer is not None and first.short_answer.kind == "reason", first.text
+    assert first.text.startswith("Weil Gutachter Risse in zwei Pfeilern gefunden haben [1].")
+    follow = assistant.ask("Und wovor warnen die Gutachter außerdem?", [(first.question, first.text)])
+    assert follow.short_answer is None or follow.short_answer.kind != "reason", follow.text

@@ -140,9 +140,12 @@ class Composer:
         user = f"Passages:\n{passages}\n\nQuestion: {clean_passage(question)}"
         return [ChatMessage(role="system", content=system), ChatMessage(role="user", content=user)]
 
-    def stream(self, question: str, lang: str, chosen: Sequence[Evidence]) -> Iterator[TextDelta | Composed]:
-        """``chosen`` leads with the sentence that answers each part of the question, in order."""
-        parts = question_parts(question)
+    def stream(self, question: str, lang: str, chosen: Sequence[Evidence], asked: str | None = None
+               ) -> Iterator[TextDelta | Composed]:
+        """``chosen`` leads with the sentence that answers each part of the question, in order.
+        ``asked``: the words whose kind the short answer gives, when not ``question``'s (a follow-up
+        that asks in its own words, while ``question`` carries the conversation for the model)."""
+        parts = question_parts(asked or question)
         leading = min(len(parts), len(chosen))
         shorts = self.short_answers(parts, lang, chosen[:leading])
         chosen = answering_first(chosen, shorts)

@@ -114,12 +114,19 @@ def named_span(text: str, asked: tuple[str, list[str]], question: str, same: Cal
         places = place_keys([t.group() for t in tokens[max(0, at - MODIFIER_WORDS): at]])
         if wanted and places and not wanted & places:
             continue  # another country's region
+        if token.start() in _proper_starts(text):
+            continue  # a name's own word is no common noun: "New" of "New Yorker Restaurant" is no "company"
         if same(noun, token.group()):
             found.append((int(bool(wanted & places)), name[0].start(), name[-1].end()))
     if not found:
         return None
     best = max(found, key=lambda f: (f[0], -f[1]))
     return best[1], best[2]
+
+
+def _proper_starts(text: str) -> frozenset[int]:
+    """Where the tagger's proper nouns begin in ``text``."""
+    return frozenset(t.start for t in tag(text, detect_language(text)) if t.pos in _PROPER_NOUNS)
 
 
 # --- which one, where the sentence does not repeat the noun -----------------------------------
@@ -136,6 +143,7 @@ _ARTICLES = frozenset({"ART", "AT0"})
 _ADJECTIVES = frozenset({"ADJ(A)", "AJ0", "AJC", "AJS"})
 _NOUNS = frozenset({"NN", "NNI", "NE", "NN1", "NN2", "NP0"})
 _COMMON_NOUNS = frozenset({"NN0", "NN1", "NN2"})
+_PROPER_NOUNS = frozenset({"NE", "NP0"})
 _GENITIVE_ARTICLES = frozenset("des der eines einer".split())
 MAX_PHRASE_TOKENS = 8
 

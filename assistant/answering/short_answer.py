@@ -24,6 +24,7 @@ from babel.numbers import NumberFormatError, format_decimal, get_currency_name, 
 from babel.units import format_unit
 
 from assistant.answering.named import asked_noun, asked_preposition, named_span, noun_phrase, prepositional_name
+from assistant.answering.reason import asks_purpose, reason_span
 from assistant.answering.speaker import asks_for_speaker, speaker_span
 from assistant.grounding.answer_types import (
     _NUMBER_WORDS,
@@ -147,6 +148,11 @@ class ShortAnswerer:
             return self._speaker(kind, lang, evidence, citation)
         if kind is None and (asked := asked_noun(question)) is not None:
             return self._named(question, lang, asked, evidence, citation)
+        if kind is not None and kind.name == "reason":  # the clause that gives it, in its own language only
+            text_lang = detect_language(evidence.text)
+            found = reason_span(evidence.text, text_lang, asks_purpose(question)) if lang == text_lang else None
+            return ShortAnswer(_capitalised(evidence.text[found[0]: found[1]]), citation, *found, "reason"
+                               ) if found else None
         if kind is not None and kind.name == "city":  # a name, shown in its form in either language
             spans = kind.cities(evidence.text, question)
             return ShortAnswer(evidence.text[spans[0][0]: spans[0][1]], citation, *spans[0], "city") if spans else None
@@ -291,6 +297,10 @@ class ShortAnswerer:
         if kind in ("exact_date", "time"):
             return _english_date(rest)
         return None
+
+
+def _capitalised(text: str) -> str:
+    return text[0].upper() + text[1:]
 
 
 def _time_span(text: str) -> tuple[int, int] | None:

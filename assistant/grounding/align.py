@@ -178,6 +178,29 @@ class ConstraintAligner:
 
         return [c for c in self.constraints if not met(c)]
 
+    def one_article(self, chosen: Sequence[Evidence], retrieved: Sequence[Evidence],
+                    holds: Callable[[Evidence], bool]) -> tuple[list[Evidence], list[Constraint]]:
+        """``chosen`` led by the first article whose cited sentences meet every constraint and one of
+        which ``holds`` the asked-for value, with nothing unmet; else ``chosen`` as it was, with what
+        the first article that holds the value leaves unmet (or, where none holds it, the first).
+
+        One fact comes from one article: "How old is Sabrina Singh?" is not answered by "Zainab
+        Faksh (25)" because another cited article names Singh. The article that meets the question
+        may be cited second ("Weder die NATO noch die USA … warnten …" for "Why are NATO and the
+        United States warning …?"), and then it answers first."""
+        first: list[Constraint] | None = None  # unmet by the first article
+        holding: list[Constraint] | None = None  # unmet by the first article that holds the value
+        for doc in dict.fromkeys(e.chunk.doc_id for e in chosen):
+            group = [e for e in chosen if e.chunk.doc_id == doc]
+            unmet = self.unmet(group, retrieved)
+            first = unmet if first is None else first
+            if any(holds(e) for e in group):
+                if not unmet:  # the first article answers as cited; another is put first
+                    lead = doc == chosen[0].chunk.doc_id
+                    return list(chosen) if lead else [*group, *(e for e in chosen if e.chunk.doc_id != doc)], []
+                holding = unmet if holding is None else holding
+        return list(chosen), holding if holding is not None else first or []
+
     def _passage(self, text: str, date: str) -> _Passage:
         return _Passage(text, date, detect_language(text), self.lang)
 

@@ -47,6 +47,17 @@ _COORDINATED = re.compile(rf"^\s*({_PHRASE})\s+(?:{'|'.join(_CONJUNCTIONS.split(
 MAX_PARTS = 3  # a longer chain is a list of topics, not questions a short answer can hold each
 
 
+_OWN = re.compile(rf"\b(?:{'|'.join(_INTERROGATIVES.split())}|wo(?:r?(?:an|auf|aus|bei|durch|für|gegen|in|mit|nach|"
+                  rf"über|um|unter|von|vor|zu)))\b", re.I)
+
+
+def asks_itself(question: str) -> bool:
+    """Whether a follow-up holds an interrogative of its own ("Und was befürchten sie außerdem?"),
+    so that what it asks for is read from its words, not from the question before it ("Und in
+    Belgorod?" asks what that one asked)."""
+    return bool(_OWN.search(question))
+
+
 def question_parts(question: str) -> list[str]:
     """The questions ``question`` asks, in order; ``[question]`` when it asks one thing.
 

@@ -38,3 +38,20 @@ def test_the_name_after_the_noun() -> None:
     # the noun with a lower-case word after it, or no noun at all: no span
     assert named_span("Die Region liegt im Süden.", asked, question, _by_stem) is None
     assert named_span("Die Truppen stehen in Belgorod.", asked, question, _by_stem) is None
+
+
+def test_a_word_of_a_name_is_not_the_asked_noun() -> None:
+    """Word vectors may put an English noun close to any word ("company" near "New"); the word that
+    stands for the asked noun must be a common noun, never the first word of a name."""
+    question = "Which company bought the stadium?"
+    asked = asked_noun(question)
+    assert asked is not None
+
+    def anything(noun: str, word: str) -> bool:  # a stand-in for vectors that put "company" near both
+        return word in ("New", "Firma")
+
+    text = "Das Stadion gehört seit Mai einem New Yorker Investor."
+    assert named_span(text, asked, question, anything) is None
+    text = "Das Stadion gehört seit Mai der Firma Hallberg Invest."
+    span = named_span(text, asked, question, anything)
+    assert span is not None and text[span[0]: span[1]] == "Hallberg Invest"

@@ -56,8 +56,10 @@ def test_span_and_wording(question: str, lang: str, sentence: str, expected: str
 @pytest.mark.parametrize(("question", "lang", "sentence"), [
     # a number that counts something else is no short answer
     ("Wie viele Soldaten sind in Kursk?", "de", "Die Seilbahn hat 42 Gondeln."),
-    # why and how questions have no span: the sentence that answers comes first instead
+    # a why-question without a clause that gives the reason, and a how-question, have no span: the
+    # sentence that answers comes first instead (a phrase after "wegen" has no end a reader can trust)
     ("Warum wurde die Brücke gesperrt?", "de", "Die Brücke war wegen morscher Balken gesperrt worden."),
+    ("Wie wurde die Brücke repariert?", "de", "Die Brücke wurde mit Stahlträgern repariert, weil Holz fehlte."),
     # a unit CLDR does not name in this form stays German in the quote, never half-translated
     ("How fast was the train?", "en", "Der Zug fuhr mit 187 Kilometern pro Stunde."),
     # "Achtung" and "tennis" begin with number words but are none

@@ -214,3 +214,22 @@ def test_a_name_with_a_lower_case_particle_is_no_quotation() -> None:
     assert [c.kind for c in question_constraints("Was heißt Conca d'Oro?", "de")] == ["name"]
     quoted = question_constraints("Wer sagte, man werde „auf jede Weise reagieren“?", "de")
     assert [c.kind for c in quoted] == ["quote"]
+
+
+def test_one_article_meets_the_question_and_holds_the_value() -> None:
+    """A fact comes from one article: the constraints one cited article meets do not lend themselves
+    to a value another states, and the article that meets them answers first."""
+    question = "Wie alt ist Sabrina Singh?"
+    aligner = ConstraintAligner(question, question_constraints(question, "de"), None)
+    other = evidence("Die Bäckerin Lena Hoffmann (31) schließt ihren Laden in Graz.", 0, chunk_id="c2", doc_id="d2")
+    asked = evidence(PASSAGE, 1)
+
+    def aged(e: Evidence) -> bool:
+        return "(31)" in e.text or "(38)" in e.text
+
+    chosen, unmet = aligner.one_article([other, asked], [other, asked], aged)
+    assert chosen == [other, asked] and [c.text for c in unmet] == ["Sabrina Singh"]
+    # the article that meets the question and says the value leads, wherever it was cited
+    stated = evidence(PASSAGE.replace("Sabrina Singh,", "Sabrina Singh (38),"), 1, chunk_id="c3", doc_id="d3")
+    chosen, unmet = aligner.one_article([other, stated], [other, stated], aged)
+    assert chosen == [stated, other] and not unmet
