@@ -216,9 +216,8 @@ class Assistant:
         shorts = shorts or ShortAnswerer(self._translation)
         chosen = self._ranked(question, lang, evidence, aligner, alignments, shorts, own)
         parts = question_parts(question)
-        if len(parts) > 1:
-            chosen = self._part_leads(parts, lang, evidence, chosen, shorts)
         if len(parts) > 1:  # two questions may be answered from two articles
+            chosen = self._part_leads(parts, lang, evidence, chosen, shorts)
             unmet = aligner.unmet(chosen, evidence)
         else:
             kind = answer_type(question)

@@ -172,7 +172,7 @@ class ShortAnswerer:
         shown = self._render(counted, lang, kind.name, text[start:end], detect_language(text))
         if not shown:
             return None
-        return ShortAnswer(shown[0].upper() + shown[1:], citation, start, end, kind.name)
+        return ShortAnswer(_capitalised(shown), citation, start, end, kind.name)
 
     def _speaker(self, kind: AnswerType, lang: str, evidence: Evidence, citation: int) -> ShortAnswer | None:
         """Who said it (``speaker``). Across languages only a name, which keeps its form: one the
@@ -185,7 +185,7 @@ class ShortAnswerer:
         across = lang != detect_language(evidence.text)
         if across and shown not in kind.surnames(evidence.chunk.text) and shown not in kind.names(evidence.text):
             return None
-        return ShortAnswer(shown[0].upper() + shown[1:], citation, span[0], span[1], "speaker")
+        return ShortAnswer(_capitalised(shown), citation, span[0], span[1], "speaker")
 
     def _named(self, question: str, lang: str, asked: tuple[str, list[str]], evidence: Evidence, citation: int
                ) -> ShortAnswer | None:
@@ -211,7 +211,7 @@ class ShortAnswerer:
         if span is None:
             return None
         shown = text[span[0]: span[1]]
-        return ShortAnswer(shown[0].upper() + shown[1:], citation, span[0], span[1], "named")
+        return ShortAnswer(_capitalised(shown), citation, span[0], span[1], "named")
 
     # --- finding the span ------------------------------------------------------------------
     def _count_span(self, question: str, text: str, across: bool) -> tuple[int, int, list[str]] | None:
