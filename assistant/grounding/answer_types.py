@@ -49,6 +49,10 @@ _MEASURE_NOUNS = ("höhe|länge|breite|tiefe|entfernung|distanz|dauer|gewicht|an
 _NAMED = (r"\b(?:what|which|welche[rsnm]?|what's the|what (?:is|was|are|were) the|to what|auf welche[nm]?|"
           r"(?:was|wie hoch|wie groß) (?:ist|war|sind|waren) (?:die|der|das))\s+(?:\w+\s+)?")
 _QUANTITY_QUESTION = rf"{_NAMED}({_COUNT_NOUNS})\b"
+# what an amount of money is called, asked like a quantity: "What transfer fee …", "Welche
+# Ablösesumme …". Not the German "Preis", which is a prize as often ("Welchen Preis gewann der Film?")
+_MONEY_NOUNS = (r"fees?|prices?|salar(?:y|ies)|wages?|prize money|ablöse\w*|gebühr\w*|gehalts?|gehälter|"
+                r"honorar\w*|kaufpreis\w*|preisgeld\w*|lohn|löhne")
 # "wie hoch" / "how high" may ask for a height or for an amount ("Wie hoch ist die Strafe?"): untyped
 _MEASURE_QUESTION = (rf"{_NAMED}(?:{_MEASURE_NOUNS})\b|\bwie (?:weit|lang|lange|schwer|schnell|tief|breit)\b|"
                      r"\bhow (?:far|long|tall|heavy|fast|deep|wide)\b")
@@ -210,7 +214,7 @@ def answer_types() -> tuple[AnswerType, ...]:
         AnswerType("birth", _p(r"\b(geboren|geburtstag|geburtsdatum|born|date of birth|birthday)\b"),
                    _p(r"\b(geboren|born)\b")),
         # not "welchen Preis": a German "Preis" is a prize too ("Welchen Preis gewann der Film?")
-        AnswerType("money", _p(rf"\bin\s+(?:[\w]+[- ])?(?:{words})\b|"
+        AnswerType("money", _p(rf"\bin\s+(?:[\w]+[- ])?(?:{words})\b|{_NAMED}(?:{_MONEY_NOUNS})\b|"
                                r"\b(wie teuer|how expensive|was kostet|was kosten|zu welchem preis|at what price|"
                                r"for what price|what price|"
                                r"(wie ?viel|how much)\b[^?]*\b(geld|kostet|kosten|gekostet|zahlt|zahlen|bezahlt|"

@@ -19,6 +19,11 @@ from assistant.retrieval.store import StoredChunk
     ("What is the total value in US dollars of the equipment?", "money"),
     ("How much did the new bridge cost?", "money"),
     ("Zu welchem Preis kommt das Gerät auf den Markt?", "money"),
+    # an amount named by what it pays for, asked like a quantity; a German "Preis" may be a prize
+    ("What transfer fee did the two clubs agree on?", "money"),
+    ("Wie hoch ist die Ablösesumme für den Stürmer?", "money"),
+    ("Welches Honorar erhielt der Gutachter?", "money"),
+    ("Welchen Preis gewann der Film in Cannes?", None),
     ("Which firm runs the pay-TV group?", None),
     ("Wie viele Soldaten sind in Kursk?", "count"),
     ("How old is Sabrina Singh?", "age"),
