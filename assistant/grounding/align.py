@@ -28,6 +28,7 @@ from assistant.language import detect_language
 from assistant.retrieval.retrieve import Evidence
 from assistant.tokens import tokenize
 
+_NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:[.,\u00a0\u202f]\d{3})+(?!\d)|(?<![\w.,])\d+(?!\d)")
 Similar = Callable[[str, str], bool]  # are two common nouns the same word across languages?
 Translated = Callable[[Sequence[str], Sequence[str]], bool]  # is a word of the first list translated in the second?
 
@@ -77,6 +78,8 @@ class _Passage:
         self.text, self.lang = text, lang
         self.keys = {m.key for m in mentions(text)}
         self.years = years(text, lang)
+        # digits without their group separators: "2.000" and "2,000" are 2000
+        self.numbers = {re.sub(r"[.,\u00a0\u202f]", "", n) for n in _NUMBER.findall(text)}
         self.searchable = Searchable(text)
         self.capitalised = sorted({w for w in re.findall(r"[^\W\d_][\w\-]{3,}", text) if w[0].isupper()})
 
@@ -96,6 +99,8 @@ def _met(c: Constraint, passage: _Passage, translated: Translated | None = None)
         return c.key in passage.keys or c.key in passage.countries
     if c.kind == "year":
         return c.key in passage.years or passage.date[:4] == c.key
+    if c.kind == "number":  # a year or a count: said in either reading
+        return c.key in passage.numbers or passage.date[:4] == c.key
     if c.kind == "quote" and not passage.across:
         # every word of it, as a quotation is the article's words; any one word meets a name
         # ("Singh" for "Sabrina Singh"), not a quotation. Across languages it is read as a name
@@ -225,7 +230,7 @@ class ConstraintAligner:
     def _other(self, c: Constraint, sentence: str) -> str:
         """What the sentence has in the constraint's slot, or "" when it has nothing there."""
         asked = {k.key for k in self.constraints}
-        if c.kind == "quote":
+        if c.kind in ("quote", "number"):
             return ""
         if c.kind == "year":
             return next((y for y in years(sentence) if y not in asked), "")

@@ -54,6 +54,15 @@ def years(text: str, lang: str | None = None) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def ambiguous_years(question: str, lang: str) -> list[str]:
+    """Numbers in the range of years that ``years`` reads as counts: "Wer wurde 2021
+    Fußball-Europameister?" is a year by its sense and "Wie viele der 2000 Soldaten …" a count,
+    which their form does not tell. Either way the evidence must say the number (or date its
+    article in that year): a passage that never does answers neither reading."""
+    read = set(years(question, lang))
+    return list(dict.fromkeys(m.group(1) for m in _YEAR.finditer(question) if m.group(1) not in read))
+
+
 def _counts(snippet: str, word: str, lang: str) -> bool:
     """Whether ``word``, after a number in ``snippet``, is what the number counts: a noun, a name or
     an adjective ("2000 Soldaten", "1500 nordkoreanische"), not a verb ("Die Volkszählung 2011
@@ -64,7 +73,9 @@ def _counts(snippet: str, word: str, lang: str) -> bool:
 
 @dataclass(frozen=True)
 class Constraint:
-    kind: str  # "place", "date", "year", "name", "quote" (quoted words that are no name), or "event" (premise.py)
+    # "place", "date", "year", "number" (a year or a count: ``ambiguous_years``), "name", "quote" (quoted
+    # words that are no name), or "event" (premise.py)
+    kind: str
     key: str  # gazetteer key, the year, or the name as written
     text: str  # as the question writes it
 
@@ -156,6 +167,7 @@ def question_constraints(question: str, lang: str) -> list[Constraint]:
     for m in mentions(question):
         out.append(Constraint("date" if is_time_key(m.key) else "place", m.key, m.text))
     out += [Constraint("year", y, y) for y in years(question, lang)]
+    out += [Constraint("number", n, n) for n in ambiguous_years(question, lang)]
     out += [Constraint("quote" if _quotation(n, question) else "name", n, n) for n in names(question, lang)]
     seen: set[tuple[str, str]] = set()
     unique = []

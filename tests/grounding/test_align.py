@@ -93,6 +93,18 @@ def test_the_articles_year_stands_for_this_year() -> None:
     assert align("How many soldiers were sent in 2022?", "en", 0, text, date="2024-11-05").status == "missing"
 
 
+def test_a_number_that_may_be_a_year_or_a_count_must_be_said() -> None:
+    # "2021 Europameister" reads as a count by its form and as a year by its sense: either way a
+    # passage that never says 2021, nor dates its article then, answers neither
+    question = "Wer wurde 2021 Fußball-Europameister?"
+    text = "Frankreichs Volleyballer sind erstmals Europameister. Sie gewannen das Finale in Sofia."
+    assert align(question, "de", 0, text, date="2015-09-20").status == "missing"
+    assert align(question, "de", 0, text, date="2021-07-11").ok
+    counted = "Von den 2.000 Soldaten sind 300 verwundet. Die übrigen kämpfen weiter."
+    assert align("Wie viele der 2000 Soldaten sind verwundet?", "de", 0, counted).ok
+    assert align("Wie viele der 1900 Soldaten sind verwundet?", "de", 0, counted).status == "missing"
+
+
 def test_other_spellings_of_a_name_are_the_same_name() -> None:
     text = "Die Region Belgorod grenzt an das ukrainische Gebiet Charkiw. Dort wird gekämpft."
     assert align("Which region borders Kharkiv?", "en", 0, text).ok
