@@ -25,7 +25,15 @@ from itertools import islice
 from assistant.grounding.cities import city, city_spans
 from assistant.grounding.gazetteer import DAYS, MONTHS, is_time_key, mentions
 from assistant.grounding.tagger import has_model, proper_names
-from assistant.grounding.units import currency_pattern, named_currencies, unit_forms, unit_pattern
+from assistant.grounding.units import (
+    UNIT_KINDS,
+    asked_units,
+    currency_pattern,
+    named_currencies,
+    unit_forms,
+    unit_pattern,
+    unit_words,
+)
 from assistant.language import detect_language
 from assistant.retrieval.retrieve import Evidence
 from assistant.tokens import STOPWORDS, tokenize
@@ -43,9 +51,9 @@ _NUMBER = rf"(?:(?<!\w)\d[\d.,]*|\b(?:{_NUMBER_WORDS})\w*|\b(?:halbe?[nrs]?|half
 # what a quantity is called, a closed class like the interrogatives: "What is the population of …",
 # "Wie hoch ist die Zahl der …", "To what speed …" ask for a number as "how many" does
 _COUNT_NOUNS = "anzahl|zahl|einwohnerzahl|bevölkerung|number|population"
-_MEASURE_NOUNS = ("höhe|länge|breite|tiefe|entfernung|distanz|dauer|gewicht|anteil|quote|prozentsatz|geschwindigkeit|"
-                  "temperatur|fläche|height|length|width|depth|distance|duration|weight|share|rate|percentage|speed|"
-                  "temperature|area")
+_MEASURE_NOUNS = ("höhe|länge|breite|tiefe|entfernung|distanz|reichweite|dauer|gewicht|anteil|quote|prozentsatz|"
+                  "geschwindigkeit|temperatur|fläche|height|length|width|depth|distance|range|duration|weight|share|"
+                  "rate|percentage|speed|temperature|area")
 _NAMED = (r"\b(?:what|which|welche[rsnm]?|what's the|what (?:is|was|are|were) the|to what|auf welche[nm]?|"
           r"(?:was|wie hoch|wie groß) (?:ist|war|sind|waren) (?:die|der|das))\s+(?:\w+\s+)?")
 _QUANTITY_QUESTION = rf"{_NAMED}({_COUNT_NOUNS})\b"
@@ -67,7 +75,7 @@ _DIMENSIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("anteil|quote|prozentsatz|share|rate|percentage", "", ("concentr",)),
     ("dauer|duration", "", ("duration",)),
     ("", r"wie lange?|how long", ("duration", "length")),
-    ("höhe|länge|breite|tiefe|entfernung|distanz|height|length|width|depth|distance",
+    ("höhe|länge|breite|tiefe|entfernung|distanz|reichweite|height|length|width|depth|distance|range",
      r"wie weit|wie tief|wie breit|how far|how tall|how deep|how wide", ("length",)),
 )
 # the interrogatives that ask for a reason or a purpose (a closed class)
@@ -117,6 +125,9 @@ class AnswerType:
             if self.name == "money" and (asked := named_currencies(question)):
                 # "Was kostet sie in Euro?" is not answered by "800 Dollar"
                 return any(named_currencies(m.group()) & asked for m in self.evidence.finditer(evidence.text))
+            if self.name == "measure" and (units := asked_units(question)):
+                # nor "How high is it in metres?" by "1200 feet"
+                return in_units(evidence.text, list(units))
             return bool(self.evidence.search(evidence.text))
         if self.name == "city":
             return bool(self.cities(evidence.text, question))
@@ -231,6 +242,9 @@ def answer_types() -> tuple[AnswerType, ...]:
                      _p(rf"{_NUMBER}\s*-?{_SCALE}?\s*(?:{_measured(kinds)})(?:n|s)?(?!\w)"
                         + (f"|{_SPAN}" if "duration" in kinds else "")))
           for nouns, adverbs, kinds in _DIMENSIONS),
+        # a value asked in a unit: "What is the average pitch in hertz?"
+        AnswerType("measure", _p(rf"\bin\s+(?:{unit_words()})(?:n|s)?\b"),
+                   _p(rf"{_NUMBER}\s*-?{_SCALE}?\s*(?:{_measured(UNIT_KINDS)})(?:n|s)?(?!\w)")),
         AnswerType("count", _p(rf"\b(wie ?viele?n?|wieviele?n?|how (many|much)|what number|anzahl|number of)\b|"
                                rf"{_QUANTITY_QUESTION}"),
                    _p(_NUMBER)),

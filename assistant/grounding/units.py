@@ -62,17 +62,32 @@ def named_currencies(text: str) -> set[str]:
     return {code for m in found for code in names.get((m.group(1) or m.group(2)).lower(), ())}
 
 
-UNIT_KINDS = ("duration", "length", "mass", "speed", "temperature", "area", "volume", "concentr")
+UNIT_KINDS = ("duration", "length", "mass", "speed", "temperature", "area", "volume", "concentr", "frequency",
+              "power", "energy")
 
 
 @cache
 def unit_pattern(kinds: tuple[str, ...] = UNIT_KINDS) -> str:
-    """Names and symbols of units of time, length, mass, speed, temperature, area, volume and shares
-    (or of ``kinds`` of them), in German and English, singular and plural, from CLDR's unit patterns
-    (``babel.units``)."""
+    """Names and symbols of units of time, length, mass, speed, temperature, area, volume, shares,
+    frequency, power and energy (or of ``kinds`` of them), in German and English, singular and plural,
+    from CLDR's unit patterns (``babel.units``)."""
     names = {written for unit, forms in _unit_names().items() if unit.split("-")[0] in kinds
              for written in forms if len(written) > 1 or written == "%"}
     return "|".join(sorted(map(re.escape, names), key=len, reverse=True))
+
+
+@cache
+def unit_words() -> str:
+    """The units' names of three letters or more, as one alternation, for "in Hertz", "in kilometres"."""
+    names = {w for forms in _unit_names().values() for w in forms if len(w) >= 3 and w.replace(" ", "").isalpha()}
+    return "|".join(sorted(map(re.escape, names), key=len, reverse=True))
+
+
+def asked_units(question: str) -> frozenset[str]:
+    """The forms of the units a question asks its value in ("in Hertz", "in Kilometern"); a
+    dative ending is allowed. None for "in bar" (cash) or "in Jahren" after a number ("in zwei Jahren")."""
+    found = re.finditer(rf"\bin\s+({unit_words()})(?:n|s)?\b", question, re.I)
+    return frozenset(f for m in found for f in unit_forms(m.group(1)))
 
 
 @lru_cache(maxsize=4096)

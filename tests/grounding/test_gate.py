@@ -24,6 +24,10 @@ from assistant.retrieval.store import StoredChunk
     ("Wie hoch ist die Ablösesumme für den Stürmer?", "money"),
     ("Welches Honorar erhielt der Gutachter?", "money"),
     ("Welchen Preis gewann der Film in Cannes?", None),
+    # a value asked in a unit is a measure; "in bar" is cash, "in zwei Jahren" a time
+    ("What is the average pitch of the voices in hertz?", "measure"),
+    ("Wie hoch ist der Turm in Metern?", "measure"),
+    ("Was geschieht in zwei Jahren mit dem Werk?", None),
     ("Which firm runs the pay-TV group?", None),
     ("Wie viele Soldaten sind in Kursk?", "count"),
     ("How old is Sabrina Singh?", "age"),
@@ -196,6 +200,18 @@ def test_word_vectors_match_translations_not_other_entities(default_assistant: A
     threshold = Settings().word_similarity
     assert float(v[0] @ v[1]) >= threshold and float(v[2] @ v[3]) >= threshold
     assert float(v[4] @ v[5]) < threshold and float(v[6] @ v[7]) < threshold
+
+
+def test_a_value_asked_in_a_unit_is_held_only_in_that_unit() -> None:
+    pitch = "What is the average pitch of women's voices in hertz?"
+    kind = answer_type(pitch)
+    assert kind is not None and kind.name == "measure"
+    assert kind.held_by(_ev("Frauen sprechen im Mittel bei 165 Hertz.", 0.8), pitch)
+    assert not kind.held_by(_ev("An der Studie nahmen 10.000 Teilnehmer teil.", 0.8), pitch)
+    height = "Wie hoch ist der Turm in Metern?"
+    kind = answer_type(height)
+    assert kind is not None and kind.held_by(_ev("Der Turm ist 324 Meter hoch.", 0.8), height)
+    assert not kind.held_by(_ev("Der Turm ist 1063 Fuß hoch.", 0.8), height)
 
 
 def test_money_age_and_binding_evidence() -> None:
