@@ -11,14 +11,14 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from llama_index.core.base.llms.types import ChatMessage
 from llama_index.core.llms import LLM
 
 from assistant.answering.llm import generator_errors
 from assistant.answering.short_answer import ShortAnswerer
-from assistant.grounding.parts import question_parts
+from assistant.grounding.parts import attributions, question_parts
 from assistant.grounding.verify import MARKER, SupportJudge, split_claims
 from assistant.language import detect_language
 from assistant.retrieval.injection import strip_markup
@@ -170,6 +170,10 @@ class Composer:
             if short is None:
                 return ()
             found.append(short)
+        sources = attributions(list(parts))
+        if sources:  # two figures, each with whose it is
+            found = [replace(short, text=f"{short.text.rstrip('.')}, {source}")
+                     for short, source in zip(found, sources, strict=True)]
         return tuple(found)
 
     def _generate(self, question: str, lang: str, chosen: Sequence[Evidence], citations: list[Citation],

@@ -286,6 +286,21 @@ def test_each_part_of_a_two_part_question_gets_its_short_answer_and_its_sentence
     assert quotes.index("48.000") < quotes.index("sieben Tore") < quotes.index("1974")
 
 
+def test_two_parts_from_two_sources_say_whose_each_is() -> None:
+    """Two figures from two sources are told apart by their sources, as the question names them."""
+    from assistant.answering.answer import Composed, Composer
+    from assistant.grounding.verify import SupportJudge
+
+    _, goals, fans = _chunked("Das Stadion wurde 1974 eröffnet.",
+                              "Im Rückspiel fielen sieben Tore.",
+                              "Zum Rückspiel kamen 48.000 Zuschauer ins Stadion.")
+    composer = Composer(None, SupportJudge(embed=lambda texts: []), NEVER)
+    question = "Wie viele Zuschauer kamen laut Polizei zum Rückspiel, und wie viele Tore fielen laut dem Verein?"
+    final = list(composer.stream(question, "de", [fans, goals]))[-1]
+    assert isinstance(final, Composed)
+    assert final.text.partition("\n\n")[0] == "48.000 Zuschauer, laut Polizei [1]. Sieben Tore, laut dem Verein [2]."
+
+
 def test_no_short_answer_when_one_part_has_none() -> None:
     """Half a direct answer would read as the whole: then the sentences alone answer."""
     from assistant.answering.answer import Composer

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.grounding.parts import question_parts
+from assistant.grounding.parts import attributions, question_parts
 
 
 @pytest.mark.parametrize("question,expected", [
@@ -56,3 +56,17 @@ def test_a_later_part_counts_what_the_first_counts(question: str, second: str) -
 def test_a_later_part_that_names_what_it_counts_keeps_its_own_noun() -> None:
     parts = question_parts("Wie viele Tore fielen, und wie viele Zuschauer kamen ins Stadion?")
     assert parts[1] == "wie viele Zuschauer kamen ins Stadion?"
+
+
+@pytest.mark.parametrize("question,sources", [
+    ("How many soldiers are in Russia according to the intelligence service, and how many reached Kursk "
+     "according to the Pentagon?", ["according to the intelligence service", "according to the Pentagon"]),
+    # the source ends at a preposition, not at a genitive
+    ("Wie viele Soldaten sind laut Geheimdienst in Russland, und wie viele sind laut dem Amt des Präsidenten "
+     "in Kursk?", ["laut Geheimdienst", "laut dem Amt des Präsidenten"]),
+    # only where every part names its own source
+    ("How many soldiers are in Russia according to the Pentagon, and how many reached Kursk?", []),
+    ("Wann und wo wurde er laut Pentagon gesehen?", []),
+])
+def test_each_part_keeps_its_source(question: str, sources: list[str]) -> None:
+    assert attributions(question_parts(question)) == sources
