@@ -164,13 +164,16 @@ class ConstraintAligner:
                    for c in self.constraints if kinds is None or c.kind in kinds)
 
     def unmet(self, chosen: Sequence[Evidence], retrieved: Sequence[Evidence] = ()) -> list[Constraint]:
-        """Constraints that no cited sentence's window, chunk or article date meets.
+        """Constraints that no cited sentence's window (or article date) meets; a name or quotation
+        may also be met in the rest of its chunk.
 
         A name may also be met in another ``retrieved`` chunk of a cited article: an article names
         its event or institution once, near the top ("Österreich hat nun seinen Buchpreis"), and
-        says "der Hauptpreis" further down. A place, date or year is not: it is bound to what the
-        sentence says, and an article's background paragraph often names other years."""
+        says "der Hauptpreis" further down. A place, date or year is not, nor elsewhere in the
+        chunk: it is bound to what the sentence and its neighbours say, and a results table or a
+        background paragraph often names the next event's country or other years."""
         passages = [self._passage(f"{window(e)}\n{e.chunk.text}", e.chunk.date) for e in chosen]
+        windows = [self._passage(window(e), e.chunk.date) for e in chosen]
         cited = {e.chunk.chunk_id for e in chosen}
         articles = {e.chunk.doc_id for e in chosen}
         others = {e.chunk.chunk_id: e.chunk for e in retrieved if e.chunk.doc_id in articles
@@ -178,7 +181,7 @@ class ConstraintAligner:
         around = [self._passage(c.text, c.date) for c in others.values()]
 
         def met(c: Constraint) -> bool:
-            scope = passages + around if c.kind == "name" else passages
+            scope = passages + around if c.kind in ("name", "quote") else windows
             return any(_met(c, p, self.translated) for p in scope)
 
         return [c for c in self.constraints if not met(c)]

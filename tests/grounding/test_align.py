@@ -120,6 +120,18 @@ def test_a_question_of_two_parts_is_met_by_the_cited_set() -> None:
     assert [c.text for c in aligner.unmet([first])] == ["Kursk"]
 
 
+def test_a_place_must_stand_beside_the_cited_sentence_a_name_may_stand_anywhere_in_its_chunk() -> None:
+    # the results table names the next rally three sentences on: that is no answer about it
+    text = ("Trier – Weltmeister Sebastien Ogier hat die Deutschland-Rallye gewonnen. Er siegte mit 23 Sekunden "
+            "Vorsprung. Das Team feierte. Die Fahrer reisen weiter. Der nächste Lauf ist die Rallye Australien.")
+    cited = evidence(text, 1, title="Ogier gewinnt")
+    asked = "Mit welchem Vorsprung gewann Sebastien Ogier die Rallye Australien?"
+    assert [c.text for c in ConstraintAligner(asked, question_constraints(asked, "de")).unmet([cited])] == [
+        "Australien"]
+    named = "Mit welchem Vorsprung gewann das Team des Weltmeisters Sebastien Ogier?"
+    assert ConstraintAligner(named, question_constraints(named, "de")).unmet([evidence(text, 2, title="Rallye")]) == []
+
+
 def test_a_name_may_be_met_elsewhere_in_the_cited_article_a_year_may_not() -> None:
     lede = evidence("München – Der Verleger Hubert Burda stiftet einen Preis. Im Jahr 2019 gab es ihn noch nicht.", 0,
                     title="Neuer Preis", chunk_id="c1")
