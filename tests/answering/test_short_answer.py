@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answering.answer import answering_first, extractive_text
+from assistant.answering.answer import Composed, answering_first, extractive_text
 from assistant.answering.short_answer import ShortAnswerer
 from assistant.language import detect_language
 from assistant.retrieval.retrieve import Evidence
@@ -268,18 +268,23 @@ def _chunked(*sentences: str) -> list[Evidence]:
     return out
 
 
-def test_each_part_of_a_two_part_question_gets_its_short_answer_and_its_sentence_first() -> None:
-    """The sentence that answers each part leads, in the parts' order, before the article order."""
-    from assistant.answering.answer import Composed, Composer
+def _match_report(question: str, order: tuple[int, ...]) -> Composed:
+    """The extractive answer to ``question`` over a match report's sentences, cited in ``order``
+    (0: the stadium's background, 1: the goals, 2: the crowd)."""
+    from assistant.answering.answer import Composer
     from assistant.grounding.verify import SupportJudge
 
-    background, goals, fans = _chunked("Das Stadion wurde 1974 eröffnet.",
-                                       "Im Rückspiel fielen sieben Tore.",
-                                       "Zum Rückspiel kamen 48.000 Zuschauer ins Stadion.")
+    sentences = _chunked("Das Stadion wurde 1974 eröffnet.", "Im Rückspiel fielen sieben Tore.",
+                         "Zum Rückspiel kamen 48.000 Zuschauer ins Stadion.")
     composer = Composer(None, SupportJudge(embed=lambda texts: []), NEVER)
-    question = "Wie viele Zuschauer kamen zum Rückspiel, und wie viele Tore fielen?"
-    final = list(composer.stream(question, "de", [fans, goals, background]))[-1]
+    final = list(composer.stream(question, "de", [sentences[i] for i in order]))[-1]
     assert isinstance(final, Composed)
+    return final
+
+
+def test_each_part_of_a_two_part_question_gets_its_short_answer_and_its_sentence_first() -> None:
+    """The sentence that answers each part leads, in the parts' order, before the article order."""
+    final = _match_report("Wie viele Zuschauer kamen zum Rückspiel, und wie viele Tore fielen?", (2, 1, 0))
     head, _, quotes = final.text.partition("\n\n")
     assert head == "48.000 Zuschauer [1]. Sieben Tore [2]."
     assert [s.citation for s in final.shorts] == [1, 2] and final.short == final.shorts[0]
@@ -288,16 +293,8 @@ def test_each_part_of_a_two_part_question_gets_its_short_answer_and_its_sentence
 
 def test_two_parts_from_two_sources_say_whose_each_is() -> None:
     """Two figures from two sources are told apart by their sources, as the question names them."""
-    from assistant.answering.answer import Composed, Composer
-    from assistant.grounding.verify import SupportJudge
-
-    _, goals, fans = _chunked("Das Stadion wurde 1974 eröffnet.",
-                              "Im Rückspiel fielen sieben Tore.",
-                              "Zum Rückspiel kamen 48.000 Zuschauer ins Stadion.")
-    composer = Composer(None, SupportJudge(embed=lambda texts: []), NEVER)
     question = "Wie viele Zuschauer kamen laut Polizei zum Rückspiel, und wie viele Tore fielen laut dem Verein?"
-    final = list(composer.stream(question, "de", [fans, goals]))[-1]
-    assert isinstance(final, Composed)
+    final = _match_report(question, (2, 1))
     assert final.text.partition("\n\n")[0] == "48.000 Zuschauer, laut Polizei [1]. Sieben Tore, laut dem Verein [2]."
 
 
