@@ -172,19 +172,21 @@ class ConstraintAligner:
         says "der Hauptpreis" further down. A place, date or year is not, nor elsewhere in the
         chunk: it is bound to what the sentence and its neighbours say, and a results table or a
         background paragraph often names the next event's country or other years."""
-        passages = [self._passage(f"{window(e)}\n{e.chunk.text}", e.chunk.date) for e in chosen]
-        windows = [self._passage(window(e), e.chunk.date) for e in chosen]
-        cited = {e.chunk.chunk_id for e in chosen}
-        articles = {e.chunk.doc_id for e in chosen}
-        others = {e.chunk.chunk_id: e.chunk for e in retrieved if e.chunk.doc_id in articles
-                  and e.chunk.chunk_id not in cited}
-        around = [self._passage(c.text, c.date) for c in others.values()]
-
-        def met(c: Constraint) -> bool:
-            scope = passages + around if c.kind in ("name", "quote") else windows
-            return any(_met(c, p, self.translated) for p in scope)
-
-        return [c for c in self.constraints if not met(c)]
+        wide = [c for c in self.constraints if c.kind in ("name", "quote")]
+        near = [c for c in self.constraints if c.kind not in ("name", "quote")]
+        unmet: set[int] = set()
+        if wide:  # each passage is built only for a constraint that reads it: language detection is not free
+            cited = {e.chunk.chunk_id for e in chosen}
+            articles = {e.chunk.doc_id for e in chosen}
+            others = {e.chunk.chunk_id: e.chunk for e in retrieved if e.chunk.doc_id in articles
+                      and e.chunk.chunk_id not in cited}
+            scope = [*(self._passage(f"{window(e)}\n{e.chunk.text}", e.chunk.date) for e in chosen),
+                     *(self._passage(c.text, c.date) for c in others.values())]
+            unmet |= {id(c) for c in wide if not any(_met(c, p, self.translated) for p in scope)}
+        if near:
+            windows = [self._passage(window(e), e.chunk.date) for e in chosen]
+            unmet |= {id(c) for c in near if not any(_met(c, p, self.translated) for p in windows)}
+        return [c for c in self.constraints if id(c) in unmet]
 
     def one_article(self, chosen: Sequence[Evidence], retrieved: Sequence[Evidence],
                     holds: Callable[[Evidence], bool]) -> tuple[list[Evidence], list[Constraint]]:
