@@ -58,7 +58,7 @@ bench-quick: setup
 	$(VENV)/bin/assistant bench --quick --json reports/bench-quick.json --doc -
 
 bench: setup local
-	$(VENV)/bin/assistant bench --json reports/bench.json
+	$(VENV)/bin/assistant bench --json reports/bench.json --doc docs/BENCHMARKS.md
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -202,13 +202,17 @@ def models_fetch(ctx: click.Context, llm: bool, force: bool) -> None:
     from assistant.models import fetch_embedding, fetch_gguf
     from assistant.retrieval.encoders import resolve_runtime
     from assistant.retrieval.onnx_export import fetch_onnx
+    from assistant.retrieval.onnx_int8 import fetch_int8
 
     logging.getLogger("assistant.models").setLevel(logging.INFO)
     settings = _settings(ctx.find_root())
     models_dir = settings.models_dir
     results = [fetch_embedding(models_dir, force)]
-    if resolve_runtime(settings.embed_runtime, settings.embed_dtype) == "onnx":
+    runtime = resolve_runtime(settings.embed_runtime, settings.embed_dtype)
+    if runtime in ("onnx", "onnx-int8"):
         results.append(fetch_onnx(models_dir, settings.embed_model, settings.max_seq_length, force))
+    if runtime == "onnx-int8":
+        results.append(fetch_int8(models_dir, settings.embed_model, settings.max_seq_length))
     if llm:
         results.append(fetch_gguf(models_dir, force))
     for r in results:
@@ -303,8 +307,9 @@ def eval_judge(ctx: click.Context, search: bool, json_path: Path | None) -> None
 @cli.command()
 @click.option("--quick", is_flag=True, help="CI-sized: a small subset, no 1M-vector Chroma, no LLM (under 3 min).")
 @click.option("--json", "json_path", type=click.Path(path_type=Path, dir_okay=False), help="Write all results here.")
-@click.option("--doc", "doc_path", type=click.Path(path_type=Path, dir_okay=False), default=Path("docs/BENCHMARKS.md"),
-              show_default=True, help="Markdown report (its plot goes beside it); '-' for none.")
+@click.option("--doc", "doc_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write the Markdown report here, its plot beside it (`make bench`: docs/BENCHMARKS.md); "
+              "without it no file but --json is written, so a plain run never rewrites a tracked file.")
 @click.option("--work", "work_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Scratch and cache folder (default ~/.cache/assistant/bench/work).")
 @click.option("--skip", multiple=True, help="Phase to leave out (main, reingest, llamaindex, local, serve, "
@@ -314,14 +319,14 @@ def eval_judge(ctx: click.Context, search: bool, json_path: Path | None) -> None
 @click.option("--articles", type=click.IntRange(min=1), help="Only the first N 10kGNAD articles (default: all).")
 @click.option("--memory-chunks", type=click.IntRange(min=10),
               help="Chunks for the memory-scaling run (default 20k; 100k for the full curve).")
-def bench(quick: bool, json_path: Path | None, doc_path: Path, work_dir: Path | None, skip: tuple[str, ...],
+def bench(quick: bool, json_path: Path | None, doc_path: Path | None, work_dir: Path | None, skip: tuple[str, ...],
           merge_path: Path | None, articles: int | None, memory_chunks: int | None) -> None:
     """Measure ingest, retrieval, answers, cold start, memory and a 1M-vector Chroma server."""
     _harness()
     from evals.perf.bench import main as run_bench
 
-    run_bench(quick, json_path, None if str(doc_path) == "-" else doc_path, work_dir, skip, merge_path, click.echo,
-              articles, memory_chunks)
+    doc = None if doc_path is None or str(doc_path) == "-" else doc_path
+    run_bench(quick, json_path, doc, work_dir, skip, merge_path, click.echo, articles, memory_chunks)
 
 
 def main() -> None:

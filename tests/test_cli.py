@@ -68,3 +68,23 @@ def test_reembed_of_an_empty_index_has_nothing_to_do(tmp_path: Path) -> None:
     result = _run("ingest", "--reembed", data=tmp_path / "d")
     assert result.returncode == 0, result.stderr
     assert "nothing to do" in result.stdout
+
+
+def test_a_plain_bench_rewrites_no_tracked_file(tmp_path: Path) -> None:
+    """Only ``--doc`` writes the report: a plain run leaves docs/BENCHMARKS.md and its plot alone."""
+    from evals.perf.runner import PHASES
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "BENCHMARKS.md").write_text("tracked\n")
+    skips = [arg for phase in PHASES for arg in ("--skip", phase)]  # every phase out: only the CLI's own writing
+    exe = Path(sys.executable).parent / "assistant"
+    done = subprocess.run([str(exe), "bench", "--quick", "--work", str(tmp_path / "work"), *skips], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert (docs / "BENCHMARKS.md").read_text() == "tracked\n" and sorted(p.name for p in docs.iterdir()) == [
+        "BENCHMARKS.md"]
+    written = subprocess.run([str(exe), "bench", "--quick", "--work", str(tmp_path / "work"), *skips, "--doc",
+                              str(docs / "BENCHMARKS.md")], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert written.returncode == 0, written.stderr
+    assert (docs / "BENCHMARKS.md").read_text() != "tracked\n" and (docs / "benchmarks.png").exists()

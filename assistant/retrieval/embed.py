@@ -57,17 +57,21 @@ class Embedder(BaseEmbedding):
                  batch_size: int = 16, sentence_mode: SentenceMode = "late", pad_multiple: int = 8,
                  dtype: str = "auto", runtime: Runtime = "torch", **kwargs: Any) -> None:
         super().__init__(model_name=model_name, embed_batch_size=batch_size, **kwargs)
-        if resolve_runtime(runtime, dtype) == "onnx":
+        resolved = resolve_runtime(runtime, dtype)
+        if resolved in ("onnx", "onnx-int8"):
             import torch
 
             from assistant.retrieval.onnx_export import resolve_onnx
+            from assistant.retrieval.onnx_int8 import resolve_int8
 
-            graph = resolve_onnx(models_dir, model_name)  # before the weights load: a missing graph fails fast
+            # before the weights load: a missing graph fails fast
+            int8 = resolved == "onnx-int8"
+            graph = resolve_int8(models_dir, model_name) if int8 else resolve_onnx(models_dir, model_name)
             # the layers after the transformer (pooling, Dense) run in torch on the graph's fp32 states
             self._model = load_sentence_transformer(model_name, models_dir, max_seq_length, "float32")
             self._model[0].auto_model.to("meta")  # its weights live in the graph: free them first
             release_freed_memory()
-            self._tokens = OnnxTokens(graph, torch.get_num_threads())
+            self._tokens = OnnxTokens(graph, torch.get_num_threads(), "onnx-int8" if int8 else "onnx-fp32")
         else:
             self._model = load_sentence_transformer(model_name, models_dir, max_seq_length, dtype)
             self._tokens = TorchTokens(self._model[0], embed_dtype(dtype))

@@ -15,6 +15,8 @@ Where the CPU has native bf16 (AVX512-BF16, AMX), PyTorch in bf16 is faster stil
 26 ms and 19 chunks/s on a 2-core Sapphire Rapids, against 54 ms and 6.5 chunks/s for ONNX
 Runtime in fp32. ``auto`` chooses it there; it is not the default, because an index would then
 depend on the machine that built it, and the evals' figures with it (docs/BENCHMARKS.md).
+``onnx-int8`` runs an 8-bit copy of the graph through ``OnnxTokens`` (``retrieval/onnx_int8.py``),
+opt-in for the same reason.
 """
 
 from __future__ import annotations
@@ -27,12 +29,12 @@ from typing import Any, Literal, Protocol
 
 import numpy as np
 
-Runtime = Literal["onnx", "torch", "auto"]
+Runtime = Literal["onnx", "onnx-int8", "torch", "auto"]
 
 log = logging.getLogger(__name__)
 
 
-def resolve_runtime(runtime: Runtime, dtype: str) -> Literal["onnx", "torch"]:
+def resolve_runtime(runtime: Runtime, dtype: str) -> Literal["onnx", "onnx-int8", "torch"]:
     """``auto``: PyTorch where it computes bf16 natively (and ``dtype`` allows it), else ONNX Runtime."""
     if runtime != "auto":
         return runtime
@@ -141,10 +143,10 @@ class OnnxTokens:
     the nodes of a Ray cluster, ``ingest/on_ray.py``): the same graph in fp32, so the same signature.
     """
 
-    name = "onnx-fp32"
-
-    def __init__(self, model_path: Path, threads: int) -> None:
+    def __init__(self, model_path: Path, threads: int, name: str = "onnx-fp32") -> None:
         import onnxruntime as ort
+
+        self.name = name  # the 8-bit copy (``onnx_int8.py``) runs here too, and an index must tell them apart
 
         options = ort.SessionOptions()
         # as many threads as torch would use (OMP_NUM_THREADS): one knob for both runtimes

@@ -11,10 +11,12 @@ Each runtime runs in its own process, so its RSS is its own:
 - ``onnx-fp32``: ONNX Runtime on the graph ``assistant models fetch`` exports (the default);
 - ``openvino-fp32``: OpenVINO on the same graph, when ``openvino`` is installed (``pip install openvino``);
 - ``openvino-bf16``: the same in bf16, only where the CPU has native bf16;
-- ``onnx-int8``: ONNX Runtime on a dynamically int8-quantised copy of the graph (per-channel MatMul weights);
-- ``onnx-int8-block``: ONNX Runtime's ``MatMulNBits`` (8-bit weights in blocks of 128, activations
-  quantised per block at run time, ``accuracy_level=4``), when ``onnx-ir`` is installed
-  (``pip install onnx-ir``): per-block scales keep Gemma's activation outliers that per-tensor ones lose.
+- ``onnx-int8-dynamic``: ONNX Runtime on a dynamically int8-quantised copy of the graph (per-channel
+  MatMul weights, one activation scale per tensor); the tables before 2026-12-07 call it ``onnx-int8``;
+- ``onnx-int8``: what ``ASSISTANT_EMBED_RUNTIME=onnx-int8`` runs (``retrieval/onnx_int8.py``): ONNX
+  Runtime's ``MatMulNBits``, 8-bit weights in blocks of 128, activations quantised per block at run
+  time (``accuracy_level=4``): per-block scales keep Gemma's activation outliers that per-tensor ones
+  lose. The tables before 2026-12-07 call it ``onnx-int8-block``.
 
 For each: model load, query embedding p50 over real questions (one at a time, as a user asks),
 ingest-style embedding of 10kGNAD chunks (headline prompt, late-chunked sentence vectors), RSS,
@@ -39,8 +41,8 @@ import numpy as np
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-RUNTIMES = ("torch-float32", "torch-bfloat16", "onnx-fp32", "openvino-fp32", "openvino-bf16", "onnx-int8",
-            "onnx-int8-block")
+RUNTIMES = ("torch-float32", "torch-bfloat16", "onnx-fp32", "openvino-fp32", "openvino-bf16", "onnx-int8-dynamic",
+            "onnx-int8")
 
 
 class OpenVinoTokens:
@@ -74,20 +76,6 @@ def _int8_graph(graph: Path, work: Path) -> Path:
     return target
 
 
-def _int8_block_graph(graph: Path, work: Path) -> Path:
-    import onnx
-    from onnxruntime.quantization.matmul_nbits_quantizer import MatMulNBitsQuantizer  # needs onnx-ir
-
-    target = work / "int8-block" / "model.onnx"
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        quantizer = MatMulNBitsQuantizer(onnx.load(str(graph)), bits=8, block_size=128, is_symmetric=True,
-                                         accuracy_level=4)
-        quantizer.process()
-        quantizer.model.save_model_to_file(str(target), use_external_data_format=True)
-    return target
-
-
 def _embedder(runtime: str, work: Path) -> Any:
     import torch
 
@@ -104,6 +92,11 @@ def _embedder(runtime: str, work: Path) -> Any:
             return None  # emulated bf16: ~5x slower than fp32 on this CPU (models.embed_dtype)
         return Embedder(s.embed_model, s.models_dir, s.max_seq_length, s.embed_batch_size,
                         pad_multiple=s.embed_pad_multiple, dtype=dtype, runtime="torch")
+    if runtime == "onnx-int8":  # the shipped opt-in runtime, built as `assistant models fetch` builds it
+        from assistant.retrieval.onnx_int8 import fetch_int8
+
+        fetch_int8(s.models_dir, s.embed_model, s.max_seq_length)
+        return Embedder.from_settings(s.model_copy(update={"embed_runtime": "onnx-int8"}))
     embedder = Embedder.from_settings(s.model_copy(update={"embed_runtime": "onnx"}))
     graph = resolve_onnx(s.models_dir, s.embed_model)
     if runtime.startswith("openvino"):
@@ -114,13 +107,8 @@ def _embedder(runtime: str, work: Path) -> Any:
                                               .replace("fp32", "f32"))
         except ImportError:
             return None
-    elif runtime == "onnx-int8":
-        embedder._tokens = OnnxTokens(_int8_graph(graph, work), torch.get_num_threads())
-    elif runtime == "onnx-int8-block":
-        try:
-            embedder._tokens = OnnxTokens(_int8_block_graph(graph, work), torch.get_num_threads())
-        except ImportError:
-            return None
+    elif runtime == "onnx-int8-dynamic":
+        embedder._tokens = OnnxTokens(_int8_graph(graph, work), torch.get_num_threads(), runtime)
     return embedder
 
 
