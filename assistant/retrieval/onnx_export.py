@@ -19,6 +19,8 @@ import shutil
 import tempfile
 import time
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -54,8 +56,24 @@ def _source_digest(source: Path) -> str:
     return sha256_file(weights) if weights.exists() else ""
 
 
-def _digests(folder: Path) -> dict[str, str]:
+def digests(folder: Path) -> dict[str, str]:
     return {name: sha256_file(folder / name) for name in (GRAPH, WEIGHTS) if (folder / name).exists()}
+
+
+@contextmanager
+def staged(target: Path) -> Iterator[Path]:
+    """An empty folder to build ``target`` in, which replaces it when the block ends without error.
+
+    The rename is atomic on one filesystem, so a killed build never leaves half a graph; the
+    folder's ``export.json`` is written last, and a folder without one is never loaded."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
+        folder = Path(tmp) / target.name
+        folder.mkdir()
+        yield folder
+        if target.exists():
+            shutil.rmtree(target)
+        folder.rename(target)
 
 
 def is_current(folder: Path, source: Path) -> bool:
@@ -63,7 +81,7 @@ def is_current(folder: Path, source: Path) -> bool:
     info = read_export_info(folder)
     if not info or info.get("source_sha256") != _source_digest(source):
         return False
-    return _digests(folder) == info.get("sha256")
+    return digests(folder) == info.get("sha256")
 
 
 def onnx_dir(models_dir: Path, model_name: str) -> Path:
@@ -105,10 +123,7 @@ def export_onnx(source: Path, target: Path, max_seq_length: int, models_dir: Pat
     model = load_sentence_transformer(str(source), models_dir, max_seq_length, "float32")
     wrapped = traceable(model[0].auto_model)
     probe = model.tokenizer([PROBE, PROBE[:30]], padding=True, return_tensors="pt")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
-        folder = Path(tmp) / target.name
-        folder.mkdir()
+    with staged(target) as folder:
         inline = folder / "inline.onnx"
         graph = onnx_graph(folder)
         dynamic = {"input_ids": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"},
@@ -130,12 +145,8 @@ def export_onnx(source: Path, target: Path, max_seq_length: int, models_dir: Pat
         if error > MAX_RELATIVE_ERROR:
             raise RuntimeError(f"the ONNX graph of {source} differs from PyTorch by {error:.2e} (relative); "
                                "use ASSISTANT_EMBED_RUNTIME=torch")
-        info = {"source": str(source), "source_sha256": _source_digest(source), "sha256": _digests(folder),
+        info = {"source": str(source), "source_sha256": _source_digest(source), "sha256": digests(folder),
                 "opset": OPSET, "torch": torch.__version__, "onnxruntime": ort.__version__,
                 "relative_error": error, "seconds": round(time.time() - started, 1)}
         (folder / "export.json").write_text(json.dumps(info, indent=1), encoding="utf-8")
-        if target.exists():
-            shutil.rmtree(target)
-        # rename is atomic on one filesystem: a killed export never leaves half a graph
-        folder.rename(target)
     return info

@@ -17,17 +17,15 @@ checksummed and cached beside it; a killed build leaves nothing behind.
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from assistant.models import FETCH_COMMAND, FetchResult, ModelMissingError, resolve_embedding, sha256_file
+from assistant.models import FETCH_COMMAND, FetchResult, ModelMissingError, resolve_embedding
 from assistant.retrieval.encoders import read_export_info
-from assistant.retrieval.onnx_export import GRAPH, PROBE, WEIGHTS, fetch_onnx, onnx_dir
+from assistant.retrieval.onnx_export import GRAPH, PROBE, WEIGHTS, digests, fetch_onnx, onnx_dir, staged
 
 BITS = 8
 BLOCK = 128
@@ -41,10 +39,6 @@ def int8_dir(models_dir: Path, model_name: str) -> Path:
     return fp32.with_name(f"{fp32.name}-int8")
 
 
-def _digests(folder: Path) -> dict[str, str]:
-    return {name: sha256_file(folder / name) for name in (GRAPH, WEIGHTS) if (folder / name).exists()}
-
-
 def _source_digest(fp32: Path) -> str:
     """The fp32 export this copy is made from, by the checksum its own record holds."""
     return str(read_export_info(fp32).get("sha256", {}).get(WEIGHTS, ""))
@@ -54,7 +48,7 @@ def is_current(folder: Path, fp32: Path) -> bool:
     info = read_export_info(folder)
     if not info or not _source_digest(fp32) or info.get("source_sha256") != _source_digest(fp32):
         return False
-    return _digests(folder) == info.get("sha256")
+    return digests(folder) == info.get("sha256")
 
 
 def resolve_int8(models_dir: Path, model_name: str) -> Path:
@@ -88,9 +82,7 @@ def quantise(fp32: Path, target: Path, models_dir: Path, model_name: str) -> dic
         raise ModelMissingError(f"Building the 8-bit graph needs {err.name}: pip install -e . "
                                 "(or set ASSISTANT_EMBED_RUNTIME=onnx)") from err
     started = time.time()
-    with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
-        folder = Path(tmp) / target.name
-        folder.mkdir()
+    with staged(target) as folder:
         quantizer = MatMulNBitsQuantizer(onnx.load(str(fp32 / GRAPH)), bits=BITS, block_size=BLOCK,
                                          is_symmetric=True, accuracy_level=ACCURACY_LEVEL)
         quantizer.process()
@@ -99,13 +91,10 @@ def quantise(fp32: Path, target: Path, models_dir: Path, model_name: str) -> dic
         if cosine < MIN_COSINE:
             raise RuntimeError(f"the 8-bit graph drifts from fp32 (token cosine {cosine:.4f} < {MIN_COSINE}); "
                                "use ASSISTANT_EMBED_RUNTIME=onnx")
-        info = {"source": str(fp32), "source_sha256": _source_digest(fp32), "sha256": _digests(folder),
+        info = {"source": str(fp32), "source_sha256": _source_digest(fp32), "sha256": digests(folder),
                 "bits": BITS, "block_size": BLOCK, "accuracy_level": ACCURACY_LEVEL, "onnxruntime": ort.__version__,
                 "min_token_cosine": cosine, "seconds": round(time.time() - started, 1)}
         (folder / "export.json").write_text(json.dumps(info, indent=1), encoding="utf-8")
-        if target.exists():
-            shutil.rmtree(target)
-        folder.rename(target)  # atomic on one filesystem
     return info
 
 

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 from assistant.models import embed_dir, sha256_file
-from assistant.retrieval.onnx_export import GRAPH, WEIGHTS, _digests, is_current, onnx_dir, resolve_onnx
+from assistant.retrieval.onnx_export import GRAPH, WEIGHTS, digests, is_current, onnx_dir, resolve_onnx
 from assistant.settings import Settings
 
 
@@ -25,7 +25,7 @@ def _fake_export(folder: Path, source: Path) -> None:
     (folder / GRAPH).write_bytes(b"graph")
     (folder / WEIGHTS).write_bytes(b"weights")
     (source / "model.safetensors").write_bytes(b"source weights")
-    info = {"source_sha256": sha256_file(source / "model.safetensors"), "sha256": _digests(folder)}
+    info = {"source_sha256": sha256_file(source / "model.safetensors"), "sha256": digests(folder)}
     (folder / "export.json").write_text(json.dumps(info))
 
 
