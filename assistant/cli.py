@@ -212,7 +212,7 @@ def models_fetch(ctx: click.Context, llm: bool, force: bool) -> None:
     if runtime in ("onnx", "onnx-int8"):
         results.append(fetch_onnx(models_dir, settings.embed_model, settings.max_seq_length, force))
     if runtime == "onnx-int8":
-        results.append(fetch_int8(models_dir, settings.embed_model, settings.max_seq_length))
+        results.append(fetch_int8(models_dir, settings.embed_model, settings.max_seq_length, force))
     if llm:
         results.append(fetch_gguf(models_dir, force))
     for r in results:

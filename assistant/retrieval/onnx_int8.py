@@ -62,8 +62,9 @@ def resolve_int8(models_dir: Path, model_name: str) -> Path:
 
 
 def fetch_int8(models_dir: Path, model_name: str, max_seq_length: int, force: bool = False) -> FetchResult:
-    """The fp32 export (made if needed), then its 8-bit copy unless a verified one of it is there."""
-    fetch_onnx(models_dir, model_name, max_seq_length, force)
+    """The 8-bit copy of the fp32 export unless a verified one of it is there (``force``: rebuilt
+    anyway); the fp32 export is made first where it is missing or stale, never forced from here."""
+    fetch_onnx(models_dir, model_name, max_seq_length)
     fp32 = onnx_dir(models_dir, model_name)
     target = int8_dir(models_dir, model_name)
     if not force and is_current(target, fp32):
