@@ -223,7 +223,7 @@ class Assistant:
             kind = answer_type(question)
             chosen, unmet = aligner.one_article(chosen, evidence, (lambda e: kind.held_by(e, question))
                                                 if kind is not None and kind.required else (lambda e: True))
-        if not unmet:
+        if not unmet and not self._outranked(evidence, alignments):
             decision = gate.run(question, chosen)
             if decision.unstated and decision.coverage >= s.near_miss_coverage:
                 # the passage is on point, but what the why-question takes for granted did not happen there
@@ -245,6 +245,17 @@ class Assistant:
         # a near miss only where the evidence is on point but for the constraint: most question words in it
         on_point = unconstrained.answer and unconstrained.coverage >= s.near_miss_coverage
         return [], refused, near_miss(lang, best, alignment) if on_point else None
+
+    def _outranked(self, evidence: Sequence[Evidence], alignments: dict[int, Alignment]) -> bool:
+        """Whether the best sentence is about another place, year or month than the question's, and
+        every sentence that is not scores ``conflict_lead`` below it. The sentence most on point
+        then says what the articles report, and the others share words with the question rather
+        than answer it ("Welcher Dirigent leitet das Neujahrskonzert der Berliner Philharmoniker?"
+        over an article on the Vienna Philharmonic's: its other sentences mention Berlin in passing)."""
+        if not alignments[id(evidence[0])].excludes:
+            return False
+        rival = next((e for e in evidence if id(e) in alignments and not alignments[id(e)].excludes), None)
+        return rival is not None and rival.score < evidence[0].score - self.settings.conflict_lead
 
     def _aligner(self, question: str, lang: str) -> ConstraintAligner:
         coverage, s = self.term_coverage, self.settings

@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     min_coverage: float = 0.25
     # evidence this close to the best may stand in for it when the best is about another place, year or name
     constraint_margin: float = 0.15
+    # ... but not when it scores this much below it: the on-point sentence is about another place or year,
+    # the rest only share words with the question (api.choose). Chosen on dev (docs/EVALS.md)
+    conflict_lead: float = 0.05
     # a sentence this close to the best is cited first when it holds what the question asks for (a number
     # for "how many", a currency for "what does it cost") and the best does not (grounding/answer_types.py)
     type_margin: float = 0.12

@@ -3,8 +3,8 @@
 ``python -m evals.calibrate --data-dir DIR [--distractors] [--gold FILE ...]`` retrieves once per
 question through the real ``Assistant`` (on an eval index ``assistant eval`` built), then replays
 ``Assistant.choose`` (constraints and gate) for a grid of ``word_similarity`` x ``min_coverage`` x
-``constraint_margin`` x ``type_margin`` and prints wrong abstention, abstention and (extractive) fact
-accuracy per half. Dev is ``split == "dev"``
+``constraint_margin`` x ``type_margin`` x ``conflict_lead`` and prints wrong abstention, abstention
+and (extractive) fact accuracy per half. Dev is ``split == "dev"``
 or else the even numeric ids; only dev may choose.
 """
 
@@ -28,6 +28,7 @@ WORD_SIMILARITY = (0.50, 0.55, 0.60, 0.65)
 MIN_COVERAGE = (0.20, 0.25, 0.30, 0.35)
 CONSTRAINT_MARGIN = (0.0, 0.05, 0.10, 0.15)
 TYPE_MARGIN = (0.04,)
+CONFLICT_LEAD = (0.05,)
 
 
 def half(q: GoldQuestion) -> str:
@@ -50,6 +51,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--min-coverage", type=_floats, default=MIN_COVERAGE, help="comma-separated grid")
     parser.add_argument("--margin", type=_floats, default=CONSTRAINT_MARGIN, help="comma-separated grid")
     parser.add_argument("--type-margin", type=_floats, default=TYPE_MARGIN, help="comma-separated grid")
+    parser.add_argument("--conflict-lead", type=_floats, default=CONFLICT_LEAD, help="comma-separated grid")
     parser.add_argument("--dump", type=Path, help="write each grid row's per-question decisions here (JSON lines)")
     args = parser.parse_args(argv)
     setting = make_setting(Settings(), args.data_dir.absolute(), args.distractors)
@@ -63,12 +65,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         retrieved.append((q, cleaned, lang, evidence, rewritten != cleaned))
     s = assistant.settings
     print(f"{setting.name}: {len(questions)} questions; threshold {s.abstain_threshold}")
-    print(f"{'word_sim':>8} {'min_cov':>7} {'margin':>6} {'type_m':>6}  {'dev wrong-abst':>14} {'dev abst':>8} "
-          f"{'dev fact':>8}  {'test wrong-abst':>15} {'test abst':>9} {'test fact':>9}")
-    for word_sim, min_cov, margin, type_margin in itertools.product(args.word_similarity, args.min_coverage,
-                                                                    args.margin, args.type_margin):
+    print(f"{'word_sim':>8} {'min_cov':>7} {'margin':>6} {'type_m':>6} {'lead':>5}  {'dev wrong-abst':>14} "
+          f"{'dev abst':>8} {'dev fact':>8}  {'test wrong-abst':>15} {'test abst':>9} {'test fact':>9}")
+    for word_sim, min_cov, margin, type_margin, lead in itertools.product(
+            args.word_similarity, args.min_coverage, args.margin, args.type_margin, args.conflict_lead):
         s.word_similarity, s.min_coverage, s.constraint_margin = word_sim, min_cov, margin
-        s.type_margin = type_margin
+        s.type_margin, s.conflict_lead = type_margin, lead
         figures, decisions = {}, []
         for name in ("dev", "test"):
             answerable, unanswerable, facts = [], [], []
@@ -88,12 +90,12 @@ def main(argv: Sequence[str] | None = None) -> None:
             figures[name] = tuple(sum(x) / max(len(x), 1) for x in (answerable, unanswerable, facts))
         if args.dump:
             row = {"word_similarity": word_sim, "min_coverage": min_cov, "constraint_margin": margin,
-                   "type_margin": type_margin, "questions": decisions}
+                   "type_margin": type_margin, "conflict_lead": lead, "questions": decisions}
             with args.dump.open("a", encoding="utf-8") as out:
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
         dev, test = figures["dev"], figures["test"]
-        print(f"{word_sim:>8.2f} {min_cov:>7.2f} {margin:>6.2f} {type_margin:>6.2f}  {dev[0]:>14.3f} {dev[1]:>8.3f} "
-              f"{dev[2]:>8.3f}  {test[0]:>15.3f} {test[1]:>9.3f} {test[2]:>9.3f}", flush=True)
+        print(f"{word_sim:>8.2f} {min_cov:>7.2f} {margin:>6.2f} {type_margin:>6.2f} {lead:>5.2f}  {dev[0]:>14.3f} "
+              f"{dev[1]:>8.3f} {dev[2]:>8.3f}  {test[0]:>15.3f} {test[1]:>9.3f} {test[2]:>9.3f}", flush=True)
     assistant.close()
 
 
