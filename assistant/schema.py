@@ -57,6 +57,8 @@ class ShortAnswer:
     # what it was found by: count, money, measure, age, time, exact_date, speaker (who said it), named (which one),
     # reason (the clause that says why)
     kind: str
+    listed: bool = False  # one of the several names a question asks for ("Welche beiden …"): said in one line
+
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -17,6 +17,7 @@ from llama_index.core.base.llms.types import ChatMessage
 from llama_index.core.llms import LLM
 
 from assistant.answering.llm import generator_errors
+from assistant.answering.named import asked_many
 from assistant.answering.short_answer import ShortAnswerer
 from assistant.grounding.parts import attributions, question_parts
 from assistant.grounding.verify import MARKER, SupportJudge, split_claims
@@ -46,6 +47,7 @@ SYSTEM_PROMPT = (
     "otherwise write the answer in {language}."
 )
 LANGUAGE_NAMES = {"de": "German", "en": "English"}
+_AND = {"de": "und", "en": "and"}  # the conjunction that joins a list of names in the short answer
 
 
 def clean_passage(text: str) -> str:
@@ -101,10 +103,34 @@ def answering_first(chosen: Sequence[Evidence], shorts: Sequence[ShortAnswer]) -
     return list(chosen) if body is None else [body, *(e for e in chosen if e is not body)]
 
 
-def short_line(shorts: Sequence[ShortAnswer]) -> str:
+def cited_first(chosen: Sequence[Evidence], shorts: tuple[ShortAnswer, ...], leading: int
+                ) -> tuple[list[Evidence], tuple[ShortAnswer, ...], int]:
+    """``chosen`` led by the sentences the short answers cite, in the order they cite them, when
+    one cites past the ``leading`` ones (a list's second name, "Kursk [1] und Belgorod [3]"): its
+    numbers are then the first ones, as a generated answer, which numbers by first use, shows them."""
+    if all(s.citation <= leading for s in shorts):
+        return list(chosen), shorts, leading
+    cited = list(dict.fromkeys(s.citation - 1 for s in shorts))
+    order = [*cited, *(i for i in range(len(chosen)) if i not in cited)]
+    number = {old: new + 1 for new, old in enumerate(order)}
+    return ([chosen[i] for i in order], tuple(replace(s, citation=number[s.citation - 1]) for s in shorts),
+            len(cited))
+
+
+def short_line(shorts: Sequence[ShortAnswer], lang: str) -> str:
     """The short answers as the answer's first sentence, each with its citation; one per part of
-    a question that asks two things ("1,500 soldiers [1]. About 11,000 soldiers [2].")."""
-    return " ".join(f"{s.text.rstrip('.')} [{s.citation}]." for s in shorts)
+    a question that asks two things ("1,500 soldiers [1]. About 11,000 soldiers [2]."), the names
+    of a question that asks for several in one ("Wladimir Putin [1] und Andrey Rudenko [2].")."""
+    lines: list[list[str]] = []
+    for i, short in enumerate(shorts):
+        said = f"{short.text.rstrip('.')} [{short.citation}]"
+        if short.listed and i and shorts[i - 1].listed:
+            lines[-1].append(said)
+        else:
+            lines.append([said])
+    conjunction = f" {_AND[lang]} " if lang in _AND else ", "
+    return " ".join(f"{', '.join(line[:-1])}{conjunction}{line[-1]}." if len(line) > 1 else f"{line[0]}."
+                    for line in lines)
 
 
 def extractive_text(chosen: Sequence[Evidence], lang: str, shorts: Sequence[ShortAnswer] = (),
@@ -123,7 +149,7 @@ def extractive_text(chosen: Sequence[Evidence], lang: str, shorts: Sequence[Shor
         quoted = lang != detect_language(sentence) and not _QUOTE_MARKS.search(sentence)
         parts.append(f"“{sentence}” [{i + 1}]" if quoted else f"{sentence} [{i + 1}]")
     quotes = " ".join(parts)
-    return f"{short_line(shorts)}\n\n{quotes}" if shorts else quotes
+    return f"{short_line(shorts, lang)}\n\n{quotes}" if shorts else quotes
 
 
 class Composer:
@@ -147,7 +173,8 @@ class Composer:
         that asks in its own words, while ``question`` carries the conversation for the model)."""
         parts = question_parts(asked or question)
         leading = min(len(parts), len(chosen))
-        shorts = self.short_answers(parts, lang, chosen[:leading])
+        shorts = self.short_answers(parts, lang, chosen[:leading], chosen)
+        chosen, shorts, leading = cited_first(chosen, shorts, leading)
         chosen = answering_first(chosen, shorts)
         citations = [to_citation(e, i + 1) for i, e in enumerate(chosen)]
         if self.llm is None:
@@ -157,21 +184,29 @@ class Composer:
             return
         yield from self._generate(question, lang, chosen, citations, shorts, leading)
 
-    def short_answers(self, parts: Sequence[str], lang: str, leads: Sequence[Evidence]) -> tuple[ShortAnswer, ...]:
+    def short_answers(self, parts: Sequence[str], lang: str, leads: Sequence[Evidence],
+                      chosen: Sequence[Evidence] = ()) -> tuple[ShortAnswer, ...]:
         """A short answer for every part: the first the lead sentences give it, in order, that no
         earlier part has given (one sentence may answer two parts: "am Montag in New York"); none
-        at all when a part has none: half a direct answer would read as the whole."""
+        at all when a part has none: half a direct answer would read as the whole. A part that asks
+        for several names ("Welche beiden …") takes them from all ``chosen`` sentences."""
         if self.shorts is None or not leads:
             return ()
         found: list[ShortAnswer] = []
         for part in parts:
+            if (many := asked_many(part)) > 1:
+                listed = self.shorts.listed(part, lang, chosen or leads, many)
+                if not listed:
+                    return ()
+                found.extend(listed)
+                continue
             given = (self.shorts.run(part, lang, lead, j + 1) for j, lead in enumerate(leads))
             short = next((s for s in given if s is not None and all(s.text != f.text for f in found)), None)
             if short is None:
                 return ()
             found.append(short)
         sources = attributions(list(parts))
-        if sources:  # two figures, each with whose it is
+        if sources and len(found) == len(parts):  # two figures, each with whose it is
             found = [replace(short, text=f"{short.text.rstrip('.')}, {source}")
                      for short, source in zip(found, sources, strict=True)]
         return tuple(found)
@@ -208,7 +243,7 @@ class Composer:
         numbering: dict[int, int] = {}
         for short in shorts:
             numbering.setdefault(short.citation, len(numbering) + 1)
-        opening = short_line(shorts) + "\n\n" if shorts else ""
+        opening = short_line(shorts, lang) + "\n\n" if shorts else ""
         if opening:
             yield TextDelta(opening)
 

@@ -42,6 +42,9 @@ _LINKS = frozenset("of".split())
 # English adjectives are lower-case like the noun they stand before ("which political party")
 _ENGLISH_ADJECTIVE = re.compile(r"\w+(?:al|ic|ical|ian|ese|ish|ive|ous|ful|ary|ern|less|able|ible)$")
 MAX_NAME_WORDS = 4
+_CARDINALS = {"beide": 2, "beiden": 2, "zwei": 2, "drei": 3, "vier": 4, "fünf": 5,
+              "two": 2, "three": 3, "four": 4, "five": 5}
+_MANY = re.compile(rf"\b(?:welche|which|what)\s+({'|'.join(_CARDINALS)})\b", re.I)
 MODIFIER_WORDS = 2  # words before the noun where a place word says whose
 
 
@@ -69,8 +72,8 @@ def _english_noun(question: str, start: int, what: bool) -> tuple[str, list[str]
     only a noun makes it a which-question: "What did he say …" asks for no named thing."""
     tokens = [t for t in tag(question, "en") if t.start >= start][:6]
     at = 0
-    while at < len(tokens) and tokens[at].pos in _ADJECTIVES:
-        at += 1
+    while at < len(tokens) and (tokens[at].pos in _ADJECTIVES or (at == 0 and tokens[at].pos == "CRD")):
+        at += 1  # "Which two Russian regions": the noun is "regions", how many is ``asked_many``
     run = []
     for token in tokens[at:]:
         if token.pos not in _COMMON_NOUNS or not token.text[:1].islower():
@@ -86,11 +89,26 @@ def _english_noun(question: str, start: int, what: bool) -> tuple[str, list[str]
     return run[-1].text, [t.text for t in tokens[: at + len(run) - 1]]
 
 
+def asked_many(question: str) -> int:
+    """How many things a which-question asks for: 2 for "Welche beiden Politiker …" and "Which two
+    regions …", else 1. The cardinals up to five, a closed class of each language."""
+    match = _MANY.search(question)
+    return _CARDINALS[match.group(1).lower()] if match else 1
+
+
 def named_span(text: str, asked: tuple[str, list[str]], question: str, same: Callable[[str, str], bool]
                ) -> tuple[int, int] | None:
-    """Where in ``text`` the name given to the asked-for noun stands: capitalised words right after
-    a word that is ``same`` as the noun (by stem or translation), not all given by ``question``,
-    and no country; the one whose place words agree with the question's first."""
+    """Where in ``text`` the name given to the asked-for noun stands (``named_spans``), the one
+    whose place words agree with the question's first."""
+    found = named_spans(text, asked, question, same)
+    return found[0] if found else None
+
+
+def named_spans(text: str, asked: tuple[str, list[str]], question: str, same: Callable[[str, str], bool]
+                ) -> list[tuple[int, int]]:
+    """Every name ``text`` gives the asked-for noun: capitalised words right after a word that is
+    ``same`` as the noun (by stem or translation), not all given by ``question``, and no country;
+    those whose place words agree with the question's first, then in the sentence's order."""
     noun, modifiers = asked
     wanted = place_keys(modifiers)
     given = set(tokenize(question))
@@ -118,10 +136,7 @@ def named_span(text: str, asked: tuple[str, list[str]], question: str, same: Cal
             continue  # a name's own word is no common noun: "New" of "New Yorker Restaurant" is no "company"
         if same(noun, token.group()):
             found.append((int(bool(wanted & places)), name[0].start(), name[-1].end()))
-    if not found:
-        return None
-    best = max(found, key=lambda f: (f[0], -f[1]))
-    return best[1], best[2]
+    return [(start, end) for _, start, end in sorted(found, key=lambda f: (-f[0], f[1]))]
 
 
 def _proper_starts(text: str) -> frozenset[int]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answering.answer import Composed, answering_first, extractive_text
+from assistant.answering.answer import Composed, answering_first, cited_first, extractive_text, to_citation
 from assistant.answering.short_answer import ShortAnswerer
 from assistant.language import detect_language
 from assistant.retrieval.retrieve import Evidence
@@ -370,3 +370,60 @@ def test_which_is_answered_after_a_compound_whose_head_is_the_noun(question: str
     chief = ShortAnswerer(lambda noun, words: noun == "chief" and words == ["Chef"])
     short = chief.run(question, lang, _ev(sentence))
     assert short is not None and short.text == expected and short.kind == "named"
+
+
+def test_a_question_for_several_names_gets_them_all_in_one_line() -> None:
+    """"Welche beiden Regionen …" is answered by both names, each with its sentence, in one line."""
+    from assistant.answering.answer import Composer
+    from assistant.grounding.verify import SupportJudge
+
+    kursk, belgorod, other = _chunked("Etwa 11.000 Soldaten sind in die russische Region Kursk gelangt.",
+                                      "Einige Truppen wurden in die Region Belgorod verlegt.",
+                                      "Die Region ist seit Monaten umkämpft.")
+    composer = Composer(None, SupportJudge(embed=lambda texts: []), NEVER)
+    question = "In welche beiden Regionen wurden Soldaten verlegt?"
+    final = list(composer.stream(question, "de", [kursk, belgorod, other]))[-1]
+    assert isinstance(final, Composed)
+    assert final.text.partition("\n\n")[0] == "Kursk [1] und Belgorod [2]."
+    assert [(s.text, s.citation, s.listed) for s in final.shorts] == [("Kursk", 1, True), ("Belgorod", 2, True)]
+    # three asked for, two given: no short answer, the sentences answer alone
+    assert composer.short_answers(["In welche drei Regionen wurden Soldaten verlegt?"], "de",
+                                  [kursk], [kursk, belgorod, other]) == ()
+
+
+def test_a_name_from_a_later_sentence_moves_that_sentence_up_to_its_number() -> None:
+    """The second name stands in the third sentence: that sentence is cited second, so the short
+    answer's numbers are the first ones, in the extractive answer and in a generated one."""
+    from assistant.answering.answer import Composer
+    from assistant.grounding.verify import SupportJudge
+
+    kursk, other, belgorod = _chunked("Etwa 11.000 Soldaten sind in die russische Region Kursk gelangt.",
+                                      "Die Region ist seit Monaten umkämpft.",
+                                      "Einige Truppen wurden in die Region Belgorod verlegt.")
+    question = "In welche beiden Regionen wurden Soldaten verlegt?"
+    composer = Composer(None, SupportJudge(embed=lambda texts: []), NEVER)
+    final = list(composer.stream(question, "de", [kursk, other, belgorod]))[-1]
+    assert isinstance(final, Composed)
+    head, _, quotes = final.text.partition("\n\n")
+    assert head == "Kursk [1] und Belgorod [2]."
+    assert [c.quote for c in final.citations] == [kursk.text, belgorod.text, other.text]
+    assert quotes.index("Belgorod verlegt. [2]") < quotes.index("umkämpft. [3]")
+    # a generator whose sentences all fail the check: the extractive answer, numbered the same way
+    shorts = composer.short_answers([question], "de", [kursk], [kursk, other, belgorod])
+    chosen, shorts, leading = cited_first([kursk, other, belgorod], shorts, 1)
+    citations = [to_citation(e, i + 1) for i, e in enumerate(chosen)]
+    unchecked = Composer(None, SupportJudge(embed=None), NEVER)  # word overlap only: the sentence fails
+    generated = list(unchecked.verified(iter(["Nichts davon stimmt [9]."]), "de", chosen, citations, [], shorts,
+                                        leading))
+    assert generated[-1].text.startswith("Kursk [1] und Belgorod [2].\n\n")
+    assert "".join(d.text for d in generated[:-1]) == generated[-1].text
+
+
+def test_the_english_noun_after_a_cardinal() -> None:
+    from assistant.answering.named import asked_many, asked_noun
+
+    assert asked_noun("In which two Russian regions are the soldiers?") == ("regions", ["two", "Russian"])
+    assert asked_many("In which two Russian regions are the soldiers?") == 2
+    assert asked_many("Welche beiden Politiker haben gewarnt?") == 2
+    assert asked_many("Welche drei Gewerkschaften riefen zum Streik auf?") == 3
+    assert asked_many("Welche Partei gewann die Wahl mit zwei Stimmen Vorsprung?") == 1
