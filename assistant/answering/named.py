@@ -44,7 +44,7 @@ _ENGLISH_ADJECTIVE = re.compile(r"\w+(?:al|ic|ical|ian|ese|ish|ive|ous|ful|ary|e
 MAX_NAME_WORDS = 4
 _CARDINALS = {"beide": 2, "beiden": 2, "zwei": 2, "drei": 3, "vier": 4, "fünf": 5,
               "two": 2, "three": 3, "four": 4, "five": 5}
-_MANY = re.compile(rf"\b(?:welche|which|what)\s+({'|'.join(_CARDINALS)})\b", re.I)
+_MANY = re.compile(rf"\b(?:welchen?|which|what)\s+({'|'.join(_CARDINALS)})\b", re.I)
 MODIFIER_WORDS = 2  # words before the noun where a place word says whose
 
 

@@ -426,4 +426,5 @@ def test_the_english_noun_after_a_cardinal() -> None:
     assert asked_many("In which two Russian regions are the soldiers?") == 2
     assert asked_many("Welche beiden Politiker haben gewarnt?") == 2
     assert asked_many("Welche drei Gewerkschaften riefen zum Streik auf?") == 3
+    assert asked_many("In welchen zwei Ländern sind die Soldaten?") == 2
     assert asked_many("Welche Partei gewann die Wahl mit zwei Stimmen Vorsprung?") == 1
