@@ -77,7 +77,8 @@ class Assistant:
         s = self.settings
         # a query vector of another runtime than the index's would rank nonsense, silently
         self.store.check_signature(self.embedder.signature)
-        return HybridRetriever(self.store, self.embedder, s.candidates, s.dense_weight)
+        return HybridRetriever(self.store, self.embedder, s.candidates, s.dense_weight,
+                               cross_dense_weight=s.cross_dense_weight)
 
     @property
     def term_coverage(self) -> TermCoverage:

@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     # retrieval
     candidates: int = 20
     dense_weight: float = 0.55
+    # for a chunk in another language than the question: BM25 reads stems, which the two languages
+    # rarely share (retrieval/retrieve.py). Chosen on dev (docs/EVALS.md)
+    cross_dense_weight: float = 0.7
     max_citations: int = 3
     abstain_threshold: float = 0.20
     min_coverage: float = 0.25
@@ -114,7 +117,7 @@ class Settings(BaseSettings):
     def _expand(cls, value: Path) -> Path:
         return value.expanduser()
 
-    @field_validator("dense_weight")
+    @field_validator("dense_weight", "cross_dense_weight")
     @classmethod
     def _unit(cls, value: float) -> float:
         if not 0.0 <= value <= 1.0:

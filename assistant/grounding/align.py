@@ -22,8 +22,9 @@ from functools import cached_property
 
 from assistant.grounding.cities import city_spans
 from assistant.grounding.claim_checks import Searchable, name_found, name_words, word_found
-from assistant.grounding.constraints import Constraint, names, years
+from assistant.grounding.constraints import Constraint, inner_capital, names, years
 from assistant.grounding.gazetteer import bound_nouns, is_time_key, mentions
+from assistant.grounding.tagger import has_model, proper_names
 from assistant.language import detect_language
 from assistant.retrieval.retrieve import Evidence
 from assistant.tokens import tokenize
@@ -241,7 +242,15 @@ class ConstraintAligner:
             return next((y for y in years(sentence) if y not in asked), "")
         if c.kind == "name":
             written = Searchable(" ".join(k.text for k in self.constraints))
-            return next((n for n in names(sentence, detect_language(sentence)) if not name_found(n, written)), "")
+            lang = detect_language(sentence)
+            found = [n for n in names(sentence, lang) if not name_found(n, written)]
+            if has_model(lang):
+                # in German two capitalised words make a name by form ("Sabrina Singh"), and also
+                # "13 Millionen Geräte": another name in the slot must be one the tagger reads as a
+                # name, or a coined word ("iPhone"); a false one would rule out the sentence that answers
+                tagged = {w for _, _, run in proper_names(sentence, lang) for w in run.split()}
+                found = [n for n in found if any(w in tagged or inner_capital(w) for w in n.split())]
+            return next(iter(found), "")
         head = bound_nouns(self.question, c.text)
         for m in mentions(sentence):
             if m.key in asked or is_time_key(m.key) != is_time_key(c.key):

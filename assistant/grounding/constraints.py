@@ -92,7 +92,7 @@ def _capitalised_runs(question: str) -> list[list[str]]:
         if current and gap.strip() not in ("", "-"):
             runs.append(current)
             current = []
-        if (word[0].isupper() or _inner_capital(word)) and not sentence_start and word.lower() not in STOPWORDS:
+        if (word[0].isupper() or inner_capital(word)) and not sentence_start and word.lower() not in STOPWORDS:
             current.append(word)
         elif current:
             runs.append(current)
@@ -102,7 +102,7 @@ def _capitalised_runs(question: str) -> list[list[str]]:
     return runs
 
 
-def _inner_capital(word: str) -> bool:
+def inner_capital(word: str) -> bool:
     """True for "iPhone", "McKinsey", "NHTSA"; false for "U-Boote", whose capital starts a word part,
     and for "pay-TV", a common noun whose first part says so by its lower case."""
     if word.isupper():
@@ -131,7 +131,7 @@ def names(question: str, lang: str) -> list[str]:
         if len(words) >= 2 and not _INFLECTED_ADJECTIVE.search(words[0].lower()):
             out.append(" ".join(words))
         else:
-            out.extend(w for w in words if _inner_capital(w))
+            out.extend(w for w in words if inner_capital(w))
     if has_model(lang):
         tagged = [t for _, _, t in proper_names(question, lang, place_spans) if t.lower() not in STOPWORDS]
         # a run of capitalised words ending in a tagged name is that name: "Ministerin Anna Berg" and

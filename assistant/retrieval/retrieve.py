@@ -6,6 +6,12 @@ offline cross-encoder exists (see README, "Models"): it ranks the sentences of t
 candidate chunks by their stored vectors, their coverage of the question's terms and
 their chunk's rank, which is what the citations point at. Sentences that address an AI
 reader or carry markup (``retrieval/injection.py``) are skipped there.
+
+BM25 reads stems, and an English question shares few with a German article (names mostly:
+"Space Station" is "Raumstation", "crewed" is "bemannt"), so where a chunk's language differs from
+the question's, the fusion gives the vectors more weight (``cross_dense_weight``, chosen on dev:
+docs/EVALS.md). The sentence score's stem coverage keeps its weight: lowered across languages it
+lost answers on dev, as names are what the two languages share.
 """
 
 from __future__ import annotations
@@ -13,11 +19,13 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from llama_index.core.base.base_retriever import BaseRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
+from assistant.language import detect_language
 from assistant.retrieval.embed import Embedder
 from assistant.retrieval.injection import overlaps, strip_markup, suspect_lines
 from assistant.retrieval.store import Store, StoredChunk
@@ -56,24 +64,39 @@ def zscores(values: dict[str, float]) -> dict[str, float]:
     return {k: (v - mean) / std for k, v in values.items()}
 
 
-def fuse(dense: dict[str, float], lexical: dict[str, float], dense_weight: float, method: str = "zscore"
-         ) -> dict[str, float]:
+def fuse(dense: dict[str, float], lexical: dict[str, float], dense_weight: float, method: str = "zscore",
+         weights: dict[str, float] | None = None) -> dict[str, float]:
     """Weighted z-score fusion (default) or reciprocal rank fusion of two ranked lists.
 
     z-scores keep *how much* better a hit is than the rest, which RRF throws away;
     a hit missing from one list gets that list's floor (its worst z-score minus one).
+    ``weights``: a key's own dense weight, where it is not ``dense_weight``.
     """
+    weights = weights or {}
     if method == "rrf":
         out: dict[str, float] = {}
-        for weight, ranked in ((dense_weight, dense), (1 - dense_weight, lexical)):
+        for dense_side, ranked in ((True, dense), (False, lexical)):
             for rank, key in enumerate(sorted(ranked, key=ranked.__getitem__, reverse=True)):
-                out[key] = out.get(key, 0.0) + weight / (60 + rank + 1)
+                weight = weights.get(key, dense_weight)
+                out[key] = out.get(key, 0.0) + (weight if dense_side else 1 - weight) / (60 + rank + 1)
         return out
     zd, zl = zscores(dense), zscores(lexical)
     floor_d = min(zd.values(), default=0.0) - 1.0
     floor_l = min(zl.values(), default=0.0) - 1.0
     keys = set(zd) | set(zl)
-    return {k: dense_weight * zd.get(k, floor_d) + (1 - dense_weight) * zl.get(k, floor_l) for k in keys}
+    return {k: (w := weights.get(k, dense_weight)) * zd.get(k, floor_d) + (1 - w) * zl.get(k, floor_l)
+            for k in keys}
+
+
+def across(question_lang: str, chunk: StoredChunk) -> bool:
+    """Whether ``chunk`` is written in another language than the question, read from its first 300
+    characters: on the 2,766 chunk-sized pieces of the 10kGNAD archive they tell it as the whole does."""
+    return _language(chunk.text[:300]) != question_lang
+
+
+@lru_cache(maxsize=8192)  # the same chunks come back question after question
+def _language(sample: str) -> str:
+    return detect_language(sample)
 
 
 _LETTERS = re.compile(r"[^\W\d_]{2}")
@@ -93,13 +116,15 @@ class HybridRetriever(BaseRetriever):
     """Dense (Chroma) and lexical (BM25) candidates, fused into one ranking of chunks."""
 
     def __init__(self, store: Store, embedder: Embedder, candidates: int = 20, dense_weight: float = 0.55,
-                 fusion: str = "zscore") -> None:
+                 fusion: str = "zscore", cross_dense_weight: float | None = None) -> None:
         super().__init__()
         self.store = store
         self.embedder = embedder
         self.candidates = candidates
         self.dense_weight = dense_weight
         self.fusion = fusion
+        # for a chunk in another language than the question; None: as ``dense_weight``
+        self.cross_dense_weight = dense_weight if cross_dense_weight is None else cross_dense_weight
 
     def candidates_for(self, query: str, query_vector: np.ndarray | None = None, k: int | None = None
                        ) -> list[Candidate]:
@@ -108,9 +133,13 @@ class HybridRetriever(BaseRetriever):
             query_vector = self.embedder.embed_queries([query])[0]
         dense = dict(self.store.dense_search(query_vector, k))
         lexical = {h.chunk_id: h.score for h in self.store.ensure_lexical().search(query, k)}
-        fused = fuse(dense, lexical, self.dense_weight, self.fusion)
+        chunks = self.store.get_chunks(list(dict.fromkeys([*dense, *lexical])))
+        weights: dict[str, float] = {}
+        if self.cross_dense_weight != self.dense_weight:
+            lang = detect_language(query)
+            weights = {key: self.cross_dense_weight for key, chunk in chunks.items() if across(lang, chunk)}
+        fused = fuse(dense, lexical, self.dense_weight, self.fusion, weights)
         ranked = sorted(fused, key=lambda key: (-fused[key], key))
-        chunks = self.store.get_chunks(ranked)
         out = []
         for key in ranked:
             if key in chunks:  # a chunk removed by a concurrent ingest is skipped, not an error

@@ -62,6 +62,20 @@ def test_another_value_in_the_same_slot_is_a_conflict(question: str, lang: str, 
     assert result.found == found
 
 
+def test_two_capitalised_nouns_are_no_other_name() -> None:
+    """German capitalises nouns, so "13 Millionen Geräte" has the form of a name; it is no other name
+    in the slot of the asked one, and the sentence stays citable (a name beside it still conflicts)."""
+    text = ("Der Konzern meldete einen Rekord. In den ersten drei Tagen wurden 13 Millionen Geräte verkauft. "
+            "Die Nachfrage sei groß.")
+    for question, lang in (("How many iPhones did Apple sell in the first three days?", "en"),
+                           ("Wie viele iPhones verkaufte Apple in den ersten drei Tagen?", "de")):
+        aligner = ConstraintAligner(question, question_constraints(question, lang))
+        assert aligner.run(evidence(text, 1)).status == "missing"
+        named = evidence(text.replace("13 Millionen Geräte", "laut Tim Cook 13 Millionen Geräte"), 1)
+        other = aligner.run(named)
+        assert other.status == "conflict" and other.found == "Tim Cook", other
+
+
 @pytest.mark.parametrize("question,lang,asked", [
     ("Was sagte der chinesische Botschafter in Seoul?", "de", "chinesische"),
     ("What did the Chinese ambassador summoned by Seoul say?", "en", "Chinese"),
